@@ -1,0 +1,263 @@
+//! Keras-compatible layers on Burn: `LSTM` with Keras's fused weights, `Dense`, `RepeatVector`.
+
+use crate::error::{Error, Result};
+use crate::init;
+use burn::module::{Module, Param};
+use burn::tensor::activation::{sigmoid, tanh};
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::Rng;
+
+/// Shape and size of an [`Lstm`] layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LstmConfig {
+    /// Features per time step of the input.
+    pub d_input: usize,
+    /// Memory units (Keras's `units`).
+    pub units: usize,
+}
+
+impl LstmConfig {
+    /// An LSTM reading `d_input` features with `units` memory units.
+    pub fn new(d_input: usize, units: usize) -> Result<Self> {
+        if d_input == 0 {
+            return Err(Error::invalid(
+                "d_input",
+                "an LSTM needs at least one input feature",
+            ));
+        }
+        if units == 0 {
+            return Err(Error::invalid("units", "an LSTM needs at least one memory unit"));
+        }
+        Ok(Self { d_input, units })
+    }
+
+    /// Keras's parameter count: `4 * (d_input * units + units * units + units)`.
+    pub fn num_params(&self) -> usize {
+        4 * (self.d_input * self.units + self.units * self.units + self.units)
+    }
+
+    /// Keras's initialisation: `glorot_uniform` kernel, `orthogonal` recurrent kernel, zero bias
+    /// with the forget-gate slice at 1 (`unit_forget_bias=True`).
+    pub fn init<R: Rng>(&self, rng: &mut R, device: &Device) -> Lstm {
+        let (d, u) = (self.d_input, self.units);
+        let kernel = init::glorot_uniform(rng, d, 4 * u);
+        let recurrent = init::orthogonal(rng, u, 4 * u);
+        let mut bias = vec![0.0; 4 * u];
+        bias[u..2 * u].fill(1.0);
+        Lstm::from_parts(
+            param2(kernel, [d, 4 * u], device),
+            param2(recurrent, [u, 4 * u], device),
+            param1(bias, device),
+        )
+    }
+
+    /// An LSTM holding given weights in Keras's layout: `kernel [d_input, 4 * units]`,
+    /// `recurrent_kernel [units, 4 * units]`, `bias [4 * units]`, gates i, f, c, o.
+    pub fn load(
+        &self,
+        kernel: Vec<f32>,
+        recurrent_kernel: Vec<f32>,
+        bias: Vec<f32>,
+        device: &Device,
+    ) -> Result<Lstm> {
+        let (d, u) = (self.d_input, self.units);
+        check_len("LSTM kernel", &kernel, d * 4 * u)?;
+        check_len("LSTM recurrent kernel", &recurrent_kernel, u * 4 * u)?;
+        check_len("LSTM bias", &bias, 4 * u)?;
+        Ok(Lstm::from_parts(
+            param2(kernel, [d, 4 * u], device),
+            param2(recurrent_kernel, [u, 4 * u], device),
+            param1(bias, device),
+        ))
+    }
+}
+
+/// The hidden and cell state of an LSTM layer, each `[batch, units]`.
+#[derive(Debug, Clone)]
+pub struct LstmState {
+    /// Hidden state (the layer's output at the last step): `[batch, units]`.
+    pub h: Tensor<2>,
+    /// Cell state: `[batch, units]`.
+    pub c: Tensor<2>,
+}
+
+impl LstmState {
+    /// The same state cut from the autodiff graph: what a stateful layer carries to the next
+    /// batch (no gradient flows across batches).
+    pub fn detach(self) -> Self {
+        Self {
+            h: self.h.detach(),
+            c: self.c.detach(),
+        }
+    }
+}
+
+/// A Keras `LSTM` layer with the fused weight layout.
+///
+/// For input `x_t` and state `(h, c)`: `z = x_t W + h U + b`, split in four along the last axis
+/// as `i, f, g, o`; `c' = sigmoid(f) * c + sigmoid(i) * tanh(g)`, `h' = sigmoid(o) * tanh(c')`.
+#[derive(Module, Debug)]
+pub struct Lstm {
+    /// Input kernel `W`: `[d_input, 4 * units]`.
+    pub kernel: Param<Tensor<2>>,
+    /// Recurrent kernel `U`: `[units, 4 * units]`.
+    pub recurrent_kernel: Param<Tensor<2>>,
+    /// Bias `b`: `[4 * units]`.
+    pub bias: Param<Tensor<1>>,
+}
+
+impl Lstm {
+    fn from_parts(
+        kernel: Param<Tensor<2>>,
+        recurrent_kernel: Param<Tensor<2>>,
+        bias: Param<Tensor<1>>,
+    ) -> Self {
+        Self {
+            kernel,
+            recurrent_kernel,
+            bias,
+        }
+    }
+
+    /// Memory units.
+    pub fn units(&self) -> usize {
+        self.recurrent_kernel.shape().dims::<2>()[0]
+    }
+
+    /// Input features per step.
+    pub fn d_input(&self) -> usize {
+        self.kernel.shape().dims::<2>()[0]
+    }
+
+    /// Zero state for `batch` samples on `device`.
+    pub fn zero_state(&self, batch: usize, device: &Device) -> LstmState {
+        let u = self.units();
+        LstmState {
+            h: Tensor::zeros([batch, u], device),
+            c: Tensor::zeros([batch, u], device),
+        }
+    }
+
+    /// Runs the sequence through the layer.
+    ///
+    /// - x: `[batch, steps, d_input]`
+    /// - state: `[batch, units]` each, zeros when `None`
+    /// - returns the hidden state of every step `[batch, steps, units]` and the final state.
+    ///
+    /// The input projection of all steps is one matmul `[batch * steps, d_input] x
+    /// [d_input, 4 * units]`; each step then adds one `[batch, units] x [units, 4 * units]`.
+    pub fn forward(&self, x: Tensor<3>, state: Option<LstmState>) -> (Tensor<3>, LstmState) {
+        let [batch, steps, d_input] = x.dims();
+        let u = self.units();
+        let LstmState { mut h, mut c } = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
+        let projected = x
+            .reshape([batch * steps, d_input])
+            .matmul(self.kernel.val())
+            .add(self.bias.val().unsqueeze_dim(0))
+            .reshape([batch, steps, 4 * u]);
+        let recurrent = self.recurrent_kernel.val();
+        let mut outputs = Vec::with_capacity(steps);
+        for t in 0..steps {
+            let z = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u]) + h.matmul(recurrent.clone());
+            let gates = sigmoid(z.clone());
+            let i = gates.clone().narrow(1, 0, u);
+            let f = gates.clone().narrow(1, u, u);
+            let o = gates.narrow(1, 3 * u, u);
+            let g = tanh(z.narrow(1, 2 * u, u));
+            c = f * c + i * g;
+            h = o * tanh(c.clone());
+            outputs.push(h.clone());
+        }
+        (Tensor::stack(outputs, 1), LstmState { h, c })
+    }
+}
+
+/// A Keras `Dense` layer (linear part; the softmax lives in the loss and in `predict`).
+#[derive(Module, Debug)]
+pub struct Dense {
+    /// `[d_input, d_output]`.
+    pub kernel: Param<Tensor<2>>,
+    /// `[d_output]`.
+    pub bias: Param<Tensor<1>>,
+}
+
+impl Dense {
+    /// Keras's initialisation: `glorot_uniform` kernel, zero bias.
+    pub fn init<R: Rng>(rng: &mut R, d_input: usize, d_output: usize, device: &Device) -> Result<Self> {
+        if d_input == 0 || d_output == 0 {
+            return Err(Error::invalid(
+                "Dense size",
+                format!("{d_input} -> {d_output}: both must be at least 1"),
+            ));
+        }
+        let kernel = init::glorot_uniform(rng, d_input, d_output);
+        Ok(Self {
+            kernel: param2(kernel, [d_input, d_output], device),
+            bias: param1(vec![0.0; d_output], device),
+        })
+    }
+
+    /// A Dense layer holding given weights: `kernel [d_input, d_output]`, `bias [d_output]`.
+    pub fn load(
+        kernel: Vec<f32>,
+        bias: Vec<f32>,
+        d_input: usize,
+        d_output: usize,
+        device: &Device,
+    ) -> Result<Self> {
+        check_len("Dense kernel", &kernel, d_input * d_output)?;
+        check_len("Dense bias", &bias, d_output)?;
+        Ok(Self {
+            kernel: param2(kernel, [d_input, d_output], device),
+            bias: param1(bias, device),
+        })
+    }
+
+    /// `[d_input, d_output]`.
+    pub fn dims(&self) -> [usize; 2] {
+        self.kernel.shape().dims::<2>()
+    }
+
+    /// Keras's parameter count: `(d_input + 1) * d_output`.
+    pub fn num_params(&self) -> usize {
+        let [d_in, d_out] = self.dims();
+        (d_in + 1) * d_out
+    }
+
+    /// Applied to the last axis, so on `[batch, steps, d_input]` it is Keras's
+    /// `TimeDistributed(Dense)`.
+    ///
+    /// - x: `[..., d_input]`
+    /// - returns `[..., d_output]`
+    pub fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
+        burn::tensor::module::linear(x, self.kernel.val(), Some(self.bias.val()))
+    }
+}
+
+/// Keras's `RepeatVector(n)`.
+///
+/// - x: `[batch, features]`
+/// - returns `[batch, n, features]`
+pub fn repeat_vector(x: Tensor<2>, n: usize) -> Tensor<3> {
+    x.unsqueeze_dim::<3>(1).repeat_dim(1, n)
+}
+
+fn param2(values: Vec<f32>, shape: [usize; 2], device: &Device) -> Param<Tensor<2>> {
+    Param::from_data(TensorData::new(values, shape), device)
+}
+
+fn param1(values: Vec<f32>, device: &Device) -> Param<Tensor<1>> {
+    let n = values.len();
+    Param::from_data(TensorData::new(values, [n]), device)
+}
+
+fn check_len(what: &'static str, values: &[f32], expected: usize) -> Result<()> {
+    if values.len() != expected {
+        return Err(Error::Shape {
+            context: what,
+            expected: vec![expected],
+            actual: vec![values.len()],
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+//! # lstm_lab
+//!
+//! The classic Keras LSTM tutorials, reproduced exactly in Rust on [Burn](https://burn.dev).
+//!
+//! Data flows one way: [`data`] generates and one-hot encodes, [`framing`] frames sequences as
+//! supervised samples (the pandas `shift`/`concat` idiom, in polars), [`models`] builds the
+//! Keras-compatible networks from [`layers`], [`train`] fits them with Keras's semantics and
+//! [`optim`]'s Keras Adam.
+//!
+//! ```no_run
+//! use burn::tensor::Device;
+//! use lstm_lab::{models::{ModelConfig, Topology}, train::{FitConfig, Learner}, data, framing};
+//! use rand::{SeedableRng, rngs::StdRng};
+//!
+//! let device = Device::flex().autodiff();
+//! let mut rng = StdRng::seed_from_u64(1);
+//! let config = ModelConfig::new(5, 100, 20, 100, Topology::Seq2Seq).unwrap();
+//! let mut learner = Learner::new(config.init(&mut rng, &device).unwrap(), true).unwrap();
+//! let sequence = data::generate_sequence(&mut rng, 25, 100).unwrap();
+//! let framed = framing::to_supervised(&data::one_hot_encode(&sequence, 100).unwrap(), 5, 5).unwrap();
+//! let history = learner.fit(&framed.x, &framed.y, &FitConfig::new(1, 7).with_shuffle(false), &mut rng).unwrap();
+//! learner.reset_states();
+//! println!("loss {:?}", history.loss);
+//! ```
+
+pub mod array;
+pub mod data;
+pub mod error;
+pub mod framing;
+pub mod init;
+pub mod layers;
+pub mod models;
+pub mod optim;
+pub mod summary;
+pub mod train;
+
+pub use array::Array3;
+pub use error::{Error, Result};

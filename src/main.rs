@@ -1,0 +1,3 @@
+fn main() {
+    println!("lstm-lab: the command line arrives with the experiments; see README.md");
+}

@@ -1,0 +1,410 @@
+//! A Keras-like training loop: `fit`, `evaluate`, `predict`, stateful carry and reset.
+
+use crate::array::Array3;
+use crate::error::{Error, Result};
+use crate::layers::LstmState;
+use crate::models::{LstmModel, ModelState, correct_count, probabilities};
+use crate::optim::{AdamConfig, KerasAdam};
+use burn::module::Module;
+use burn::tensor::{Device, Tensor};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::Rng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+/// `model.fit` arguments, checked up front by [`FitConfig::check`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitConfig {
+    /// Passes over the training samples.
+    pub epochs: usize,
+    /// Samples per gradient step.
+    pub batch_size: usize,
+    /// Shuffle the training samples before every epoch (Keras's default: true).
+    pub shuffle: bool,
+    /// Fraction of samples, taken from the end before any shuffling, held out for validation.
+    pub validation_split: f32,
+    /// Show a progress bar over the epochs.
+    pub progress: bool,
+}
+
+impl FitConfig {
+    /// Keras's defaults for everything but the epochs and batch size.
+    pub fn new(epochs: usize, batch_size: usize) -> Self {
+        Self {
+            epochs,
+            batch_size,
+            shuffle: true,
+            validation_split: 0.0,
+            progress: false,
+        }
+    }
+
+    /// Sets `shuffle`.
+    pub fn with_shuffle(mut self, shuffle: bool) -> Self {
+        self.shuffle = shuffle;
+        self
+    }
+
+    /// Sets `validation_split`.
+    pub fn with_validation_split(mut self, split: f32) -> Self {
+        self.validation_split = split;
+        self
+    }
+
+    /// Sets `progress`.
+    pub fn with_progress(mut self, progress: bool) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Errors on values Keras would refuse.
+    pub fn check(&self) -> Result<()> {
+        if self.epochs == 0 {
+            return Err(Error::invalid("epochs", "must be at least 1"));
+        }
+        if self.batch_size == 0 {
+            return Err(Error::invalid("batch_size", "must be at least 1"));
+        }
+        if !(0.0..1.0).contains(&self.validation_split) {
+            return Err(Error::invalid(
+                "validation_split",
+                format!("must be in [0, 1), got {}", self.validation_split),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Loss and accuracy per epoch, as Keras's `History.history`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// Mean training loss of each epoch (over its batches, weighted by batch size).
+    pub loss: Vec<f32>,
+    /// Training accuracy of each epoch (fraction of correct rows).
+    pub accuracy: Vec<f32>,
+    /// Validation loss per epoch (empty without a validation split).
+    pub val_loss: Vec<f32>,
+    /// Validation accuracy per epoch (empty without a validation split).
+    pub val_accuracy: Vec<f32>,
+}
+
+impl History {
+    /// Appends another history (the tutorials call `fit` once per fresh sequence).
+    pub fn extend(&mut self, other: History) {
+        self.loss.extend(other.loss);
+        self.accuracy.extend(other.accuracy);
+        self.val_loss.extend(other.val_loss);
+        self.val_accuracy.extend(other.val_accuracy);
+    }
+
+    /// Number of epochs recorded.
+    pub fn len(&self) -> usize {
+        self.loss.len()
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.loss.is_empty()
+    }
+}
+
+/// Loss and accuracy over a dataset (`model.evaluate`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Mean categorical cross-entropy.
+    pub loss: f32,
+    /// Fraction of correct `[sample, step]` rows.
+    pub accuracy: f32,
+}
+
+/// A compiled Keras model: the network, its Adam, and (when stateful) the carried LSTM state.
+///
+/// Stateful semantics are Keras's: the final state of sample `i` of one batch is the initial
+/// state of sample `i` of the next, in `fit`, `evaluate` and `predict` alike, with no gradient
+/// across batches, until [`Learner::reset_states`].
+#[derive(Debug, Clone)]
+pub struct Learner {
+    model: LstmModel,
+    optimizer: KerasAdam,
+    stateful: bool,
+    state: Option<ModelState>,
+}
+
+impl Learner {
+    /// Compiles `model` with Keras's default Adam. The model's parameters must live on an
+    /// autodiff device (`Device::flex().autodiff()`).
+    pub fn new(model: LstmModel, stateful: bool) -> Result<Self> {
+        Self::with_optimizer(model, stateful, AdamConfig::default())
+    }
+
+    /// Compiles `model` with the given Adam settings.
+    pub fn with_optimizer(model: LstmModel, stateful: bool, adam: AdamConfig) -> Result<Self> {
+        if !model.encoder.kernel.val().is_autodiff() {
+            return Err(Error::invalid(
+                "device",
+                "training needs an autodiff device: use `device.autodiff()`",
+            ));
+        }
+        Ok(Self {
+            model,
+            optimizer: adam.init()?,
+            stateful,
+            state: None,
+        })
+    }
+
+    /// The network.
+    pub fn model(&self) -> &LstmModel {
+        &self.model
+    }
+
+    /// The optimizer (its step count, its settings).
+    pub fn optimizer(&self) -> &KerasAdam {
+        &self.optimizer
+    }
+
+    /// Whether state is carried across batches.
+    pub fn is_stateful(&self) -> bool {
+        self.stateful
+    }
+
+    /// The carried state, if any batch has run since the last reset.
+    pub fn state(&self) -> Option<&ModelState> {
+        self.state.as_ref()
+    }
+
+    /// Keras's `model.reset_states()`: the next batch starts from zeros.
+    pub fn reset_states(&mut self) {
+        self.state = None;
+    }
+
+    fn device(&self) -> Device {
+        self.model.encoder.kernel.val().device()
+    }
+
+    fn check_data(&self, x: &Array3, y: Option<&Array3>, batch_size: usize) -> Result<()> {
+        let [n, _, features] = x.shape();
+        if n == 0 {
+            return Err(Error::Empty { what: "the input X" });
+        }
+        if features != self.model.features() {
+            return Err(Error::Shape {
+                context: "features of X vs the model's input",
+                expected: vec![self.model.features()],
+                actual: vec![features],
+            });
+        }
+        if let Some(y) = y {
+            let [ny, _, classes] = y.shape();
+            if ny != n {
+                return Err(Error::Shape {
+                    context: "samples of y vs X",
+                    expected: vec![n],
+                    actual: vec![ny],
+                });
+            }
+            if classes != self.model.classes() {
+                return Err(Error::Shape {
+                    context: "classes of y vs the model's output",
+                    expected: vec![self.model.classes()],
+                    actual: vec![classes],
+                });
+            }
+        }
+        if self.stateful && n % batch_size != 0 {
+            return Err(Error::invalid(
+                "batch_size",
+                format!(
+                    "a stateful model needs the samples ({n}) to be a multiple of the batch size ({batch_size})"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Keras's `model.fit(x, y, epochs, batch_size, shuffle, validation_split)`.
+    ///
+    /// - x: `[samples, steps, features]`
+    /// - y: one-hot `[samples, out_steps, classes]`
+    ///
+    /// Loss and accuracy are read from the device once per epoch, not per batch.
+    pub fn fit<R: Rng>(
+        &mut self,
+        x: &Array3,
+        y: &Array3,
+        config: &FitConfig,
+        rng: &mut R,
+    ) -> Result<History> {
+        config.check()?;
+        self.check_data(x, Some(y), config.batch_size)?;
+        if self.stateful && config.validation_split > 0.0 {
+            return Err(Error::invalid(
+                "validation_split",
+                "not supported for a stateful model",
+            ));
+        }
+        let n = x.len();
+        let split = (n as f64 * (1.0 - config.validation_split as f64)).floor() as usize;
+        if split == 0 {
+            return Err(Error::invalid(
+                "validation_split",
+                format!("leaves no training samples out of {n}"),
+            ));
+        }
+        let (train_x, train_y) = (x.slice(0, split), y.slice(0, split));
+        let validation = (split < n).then(|| (x.slice(split, n), y.slice(split, n)));
+        let device = self.device();
+        let bar = progress_bar(config.progress, config.epochs as u64, "epochs");
+        let mut history = History::default();
+        let mut order: Vec<usize> = (0..split).collect();
+        for _ in 0..config.epochs {
+            if config.shuffle {
+                order.shuffle(rng);
+            }
+            let (xs, ys) = if config.shuffle {
+                (train_x.select(&order), train_y.select(&order))
+            } else {
+                (train_x.clone(), train_y.clone())
+            };
+            let (xs, ys) = (xs.to_tensor(&device), ys.to_tensor(&device));
+            let rows = (split * ys.dims()[1]) as f32;
+            let mut loss_sum: Option<Tensor<1>> = None;
+            let mut correct: Option<Tensor<1>> = None;
+            for start in (0..split).step_by(config.batch_size) {
+                let len = config.batch_size.min(split - start);
+                let xb = xs.clone().narrow(0, start, len);
+                let yb = ys.clone().narrow(0, start, len);
+                let (batch_loss, batch_correct) = self.train_step(xb, yb);
+                let weighted = batch_loss * len as f32;
+                loss_sum = Some(match loss_sum {
+                    Some(s) => s + weighted,
+                    None => weighted,
+                });
+                correct = Some(match correct {
+                    Some(s) => s + batch_correct,
+                    None => batch_correct,
+                });
+            }
+            history
+                .loss
+                .push(scalar(loss_sum.expect("at least one batch")) / split as f32);
+            history
+                .accuracy
+                .push(scalar(correct.expect("at least one batch")) / rows);
+            if let Some((vx, vy)) = &validation {
+                let eval = self.evaluate(vx, vy, config.batch_size)?;
+                history.val_loss.push(eval.loss);
+                history.val_accuracy.push(eval.accuracy);
+            }
+            bar.set_message(format!(
+                "loss {:.4} acc {:.4}",
+                history.loss.last().unwrap_or(&0.0),
+                history.accuracy.last().unwrap_or(&0.0)
+            ));
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        Ok(history)
+    }
+
+    /// One Adam step on one batch; returns the batch's loss and its number of correct rows
+    /// (both still on the device, computed before the update, as Keras reports them).
+    ///
+    /// - xb: `[batch, steps, features]`, yb: `[batch, out_steps, classes]`
+    pub fn train_step(&mut self, xb: Tensor<3>, yb: Tensor<3>) -> (Tensor<1>, Tensor<1>) {
+        let state = if self.stateful { self.state.take() } else { None };
+        let (logits, new_state) = self.model.forward(xb, state);
+        if self.stateful {
+            self.state = Some(plain_state(new_state));
+        }
+        let loss = self.model.loss_kind().forward(logits.clone(), yb.clone());
+        let grads = loss.backward();
+        self.model = self.optimizer.step(self.model.clone(), &grads);
+        let correct = correct_count(logits.without_autodiff(), yb.without_autodiff());
+        (loss.without_autodiff(), correct)
+    }
+
+    /// Logits of `x`, batch by batch, carrying state when stateful.
+    fn forward_batches(&mut self, x: &Array3, batch_size: usize) -> Vec<Tensor<3>> {
+        let device = self.device();
+        let model = self.model.valid();
+        let xs = x.to_tensor(&device).without_autodiff();
+        let n = x.len();
+        (0..n)
+            .step_by(batch_size)
+            .map(|start| {
+                let xb = xs.clone().narrow(0, start, batch_size.min(n - start));
+                let state = if self.stateful { self.state.take() } else { None };
+                let (logits, new_state) = model.forward(xb, state);
+                if self.stateful {
+                    self.state = Some(plain_state(new_state));
+                }
+                logits
+            })
+            .collect()
+    }
+
+    /// Keras's `model.predict(x, batch_size)`: softmax probabilities `[samples, out_steps,
+    /// classes]`.
+    pub fn predict(&mut self, x: &Array3, batch_size: usize) -> Result<Array3> {
+        check_batch(batch_size)?;
+        self.check_data(x, None, batch_size)?;
+        let logits = Tensor::cat(self.forward_batches(x, batch_size), 0);
+        Ok(Array3::from_tensor(probabilities(logits)))
+    }
+
+    /// Keras's `model.evaluate(x, y, batch_size)`: mean loss and accuracy over all samples.
+    pub fn evaluate(&mut self, x: &Array3, y: &Array3, batch_size: usize) -> Result<Evaluation> {
+        check_batch(batch_size)?;
+        self.check_data(x, Some(y), batch_size)?;
+        let logits = Tensor::cat(self.forward_batches(x, batch_size), 0);
+        let targets = y.to_tensor(&logits.device());
+        let rows = (y.len() * y.shape()[1]) as f32;
+        let correct = scalar(correct_count(logits.clone(), targets.clone()));
+        // Keras averages per-batch losses weighted by batch size: the mean over all rows.
+        let loss = scalar(self.model.loss_kind().forward(logits, targets));
+        Ok(Evaluation {
+            loss,
+            accuracy: correct / rows,
+        })
+    }
+}
+
+fn check_batch(batch_size: usize) -> Result<()> {
+    if batch_size == 0 {
+        return Err(Error::invalid("batch_size", "must be at least 1"));
+    }
+    Ok(())
+}
+
+/// The state as plain tensors: carried as constants into the next batch.
+fn plain_state(state: ModelState) -> ModelState {
+    state
+        .into_iter()
+        .map(|s| LstmState {
+            h: s.h.without_autodiff(),
+            c: s.c.without_autodiff(),
+        })
+        .collect()
+}
+
+/// The single value of a `[1]` tensor, read back to the host.
+pub fn scalar(t: Tensor<1>) -> f32 {
+    t.into_scalar::<f32>()
+}
+
+/// A progress bar that draws only when `enabled` (and never in tests, where output is captured).
+pub fn progress_bar(enabled: bool, len: u64, unit: &str) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{msg}}"
+        ))
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}

@@ -1,0 +1,196 @@
+//! Parity with real Keras 3 (TensorFlow backend), from the fixtures that
+//! tools/keras_fixtures.py wrote to datasets/keras/.
+//!
+//! Tolerances (absolute, f32): outputs and states 1e-5, loss 1e-6, gradients 1e-5, weights after
+//! 1 and 3 Adam steps 1e-5.
+
+mod common;
+
+use burn::tensor::{Device, Tensor};
+use common::*;
+use lstm_lab::layers::LstmState;
+use lstm_lab::models::probabilities;
+use lstm_lab::train::{FitConfig, Learner};
+use rand::{SeedableRng, rngs::StdRng};
+
+const FIXTURES: [&str; 4] = ["many_to_one", "seq2seq", "stateful", "encoder_decoder"];
+
+fn device() -> Device {
+    Device::flex().autodiff()
+}
+
+#[test]
+fn outputs_match_keras() {
+    let device = device();
+    for name in FIXTURES {
+        let fx = fixture(name);
+        let model = load_model(&fx, &device);
+        let (logits, _) = model.forward(array3(&fx["x"]).to_tensor(&device), None);
+        assert_close(
+            &format!("{name} output"),
+            &to_vec(probabilities(logits)),
+            &values(&fx["output"]),
+            1e-5,
+        );
+    }
+}
+
+#[test]
+fn lstm_sequences_and_final_states_match_keras() {
+    let device = device();
+    for name in ["many_to_one", "seq2seq"] {
+        let fx = fixture(name);
+        let model = load_model(&fx, &device);
+        let x = array3(&fx["x"]).to_tensor(&device);
+        let (seq, state) = model.encoder.forward(x.clone(), None);
+        let want = &fx["lstm"];
+        assert_close(
+            &format!("{name} sequence"),
+            &to_vec(seq),
+            &values(&want["sequence"]),
+            1e-5,
+        );
+        assert_close(&format!("{name} h"), &to_vec(state.h), &values(&want["h"]), 1e-5);
+        assert_close(&format!("{name} c"), &to_vec(state.c), &values(&want["c"]), 1e-5);
+    }
+    // State in: a given initial (h, c).
+    let fx = fixture("many_to_one");
+    let model = load_model(&fx, &device);
+    let (h0, hs) = flat(&fx["initial_h"]);
+    let (c0, _) = flat(&fx["initial_c"]);
+    let shape = [hs[0], hs[1]];
+    let state = LstmState {
+        h: Tensor::from_data(burn::tensor::TensorData::new(h0, shape), &device),
+        c: Tensor::from_data(burn::tensor::TensorData::new(c0, shape), &device),
+    };
+    let (seq, out) = model
+        .encoder
+        .forward(array3(&fx["x"]).to_tensor(&device), Some(state));
+    let want = &fx["lstm_from_state"];
+    assert_close(
+        "sequence from a given state",
+        &to_vec(seq),
+        &values(&want["sequence"]),
+        1e-5,
+    );
+    assert_close("h from a given state", &to_vec(out.h), &values(&want["h"]), 1e-5);
+    assert_close("c from a given state", &to_vec(out.c), &values(&want["c"]), 1e-5);
+}
+
+#[test]
+fn loss_and_gradients_match_keras() {
+    let device = device();
+    for name in FIXTURES {
+        let fx = fixture(name);
+        let model = load_model(&fx, &device);
+        let x = array3(&fx["x"]).to_tensor(&device);
+        let y = array3(&fx["y"]).to_tensor(&device);
+        let (logits, _) = model.forward(x, None);
+        let loss = model.loss_kind().forward(logits, y);
+        let value = to_vec(loss.clone())[0];
+        let keras_loss = fx["loss"].as_f64().unwrap() as f32;
+        assert!(
+            (value - keras_loss).abs() <= 1e-6,
+            "{name} loss: ours {value}, keras {keras_loss}"
+        );
+        let grads = loss.backward();
+        let mut ours = Vec::new();
+        for l in model.lstm_layers() {
+            ours.push(to_vec(l.kernel.val().grad(&grads).unwrap()));
+            ours.push(to_vec(l.recurrent_kernel.val().grad(&grads).unwrap()));
+            ours.push(to_vec(l.bias.val().grad(&grads).unwrap()));
+        }
+        ours.push(to_vec(model.head.kernel.val().grad(&grads).unwrap()));
+        ours.push(to_vec(model.head.bias.val().grad(&grads).unwrap()));
+        let keras: Vec<Vec<f32>> = fx["grads"].as_array().unwrap().iter().map(values).collect();
+        assert_eq!(ours.len(), keras.len());
+        for (i, (o, k)) in ours.iter().zip(&keras).enumerate() {
+            assert_close(&format!("{name} gradient of weight {i}"), o, k, 1e-5);
+        }
+    }
+}
+
+/// `train_on_batch` three times: stateless fixtures repeat one batch, the stateful one runs
+/// three consecutive batches with the state carried.
+#[test]
+fn adam_steps_match_keras() {
+    let device = device();
+    for name in FIXTURES {
+        let fx = fixture(name);
+        let stateful = name == "stateful";
+        let mut learner = Learner::new(load_model(&fx, &device), stateful).unwrap();
+        let xs: Vec<_> = fx["train_x"].as_array().unwrap().iter().map(array3).collect();
+        let ys: Vec<_> = fx["train_y"].as_array().unwrap().iter().map(array3).collect();
+        let keras_losses: Vec<f32> = values(&fx["train_losses"]);
+        let mut rng = StdRng::seed_from_u64(0);
+        for step in 0..3 {
+            let config = FitConfig::new(1, xs[step].len()).with_shuffle(false);
+            let history = learner.fit(&xs[step], &ys[step], &config, &mut rng).unwrap();
+            let d = (history.loss[0] - keras_losses[step]).abs();
+            assert!(
+                d <= 1e-6,
+                "{name} loss of step {}: ours {}, keras {}",
+                step + 1,
+                history.loss[0],
+                keras_losses[step]
+            );
+            let key = match step {
+                0 => "weights_after_1",
+                2 => "weights_after_3",
+                _ => continue,
+            };
+            let keras = weight_list(&fx[key]);
+            for (i, (o, k)) in model_weights(learner.model()).iter().zip(&keras).enumerate() {
+                assert_close(&format!("{name} {key} weight {i}"), o, k, 1e-5);
+            }
+        }
+        assert_eq!(learner.optimizer().iterations(), 3);
+    }
+}
+
+/// Keras's `predict_on_batch` over three batches of a stateful model, state carried.
+#[test]
+fn stateful_carry_matches_keras() {
+    let device = device();
+    let fx = fixture("stateful");
+    let mut learner = Learner::new(load_model(&fx, &device), true).unwrap();
+    for (i, (x, want)) in fx["train_x"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(fx["carried_outputs"].as_array().unwrap())
+        .enumerate()
+    {
+        let x = array3(x);
+        let got = learner.predict(&x, x.len()).unwrap();
+        assert_close(
+            &format!("stateful batch {i}"),
+            got.as_slice(),
+            &values(want),
+            1e-5,
+        );
+    }
+    let state = &learner.state().expect("a carried state")[0];
+    assert_close(
+        "carried h",
+        &to_vec(state.h.clone()),
+        &values(&fx["carried_final_h"]),
+        1e-5,
+    );
+    assert_close(
+        "carried c",
+        &to_vec(state.c.clone()),
+        &values(&fx["carried_final_c"]),
+        1e-5,
+    );
+    // After a reset the first batch gives its first output again.
+    learner.reset_states();
+    let x0 = array3(&fx["train_x"][0]);
+    let again = learner.predict(&x0, x0.len()).unwrap();
+    assert_close(
+        "after reset",
+        again.as_slice(),
+        &values(&fx["carried_outputs"][0]),
+        1e-5,
+    );
+}
