@@ -4,6 +4,14 @@
 test:
     cargo test --release
 
+# Run all eight experiments at tutorial scale and rewrite results/ and the README table.
+reproduce:
+    cargo run --release -- reproduce
+
+# Train seconds of every experiment (CPU), without touching results/.
+bench:
+    cargo run --release -- reproduce --out target/bench
+
 # Regenerate the Keras parity fixtures in datasets/keras/ (needs Python 3.11 and pip).
 fixtures:
     python3 -m venv .venv-keras

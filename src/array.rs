@@ -72,6 +72,29 @@ impl Array3 {
         }
     }
 
+    /// The samples of `parts` one after another (`numpy.concatenate(parts, axis=0)`); every
+    /// part must have the same steps and features.
+    pub fn concat(parts: &[Array3]) -> Result<Self> {
+        let first = parts.first().ok_or(Error::Empty {
+            what: "the arrays to concatenate",
+        })?;
+        let [_, steps, features] = first.shape;
+        let mut data = Vec::new();
+        let mut samples = 0;
+        for part in parts {
+            if part.shape[1..] != first.shape[1..] {
+                return Err(Error::Shape {
+                    context: "arrays to concatenate",
+                    expected: vec![steps, features],
+                    actual: part.shape[1..].to_vec(),
+                });
+            }
+            data.extend_from_slice(&part.data);
+            samples += part.shape[0];
+        }
+        Self::new(data, [samples, steps, features])
+    }
+
     /// Samples `start..end`.
     pub fn slice(&self, start: usize, end: usize) -> Self {
         let n = self.shape[1] * self.shape[2];

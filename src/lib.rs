@@ -25,14 +25,19 @@
 
 pub mod array;
 pub mod data;
+pub mod device;
 pub mod error;
 pub mod framing;
 pub mod init;
 pub mod layers;
+pub mod metrics;
 pub mod models;
 pub mod optim;
+pub mod plot;
+pub mod report;
 pub mod summary;
 pub mod train;
+pub mod tutorials;
 
 pub use array::Array3;
 pub use error::{Error, Result};

@@ -59,7 +59,7 @@ pub fn weight_list(v: &Value) -> Vec<Vec<f32>> {
 
 pub fn topology_of(name: &str) -> Topology {
     match name {
-        "many_to_one" => Topology::ManyToOne,
+        "many_to_one" | "alphabet_trajectory" => Topology::ManyToOne,
         "seq2seq" | "stateful" => Topology::Seq2Seq,
         "encoder_decoder" => Topology::EncoderDecoder { out_steps: 2 },
         other => panic!("unknown fixture {other}"),

@@ -1,0 +1,89 @@
+//! Accuracy, the confusion matrix (through linfa) and the tutorials' own printouts.
+
+use crate::error::{Error, Result};
+use linfa::prelude::ToConfusionMatrix;
+use ndarray::Array1;
+use serde::{Deserialize, Serialize};
+
+/// Percentage of positions where `predicted` equals `expected` (token accuracy).
+pub fn accuracy_percent(expected: &[usize], predicted: &[usize]) -> Result<f64> {
+    if expected.len() != predicted.len() {
+        return Err(Error::Shape {
+            context: "predicted vs expected labels",
+            expected: vec![expected.len()],
+            actual: vec![predicted.len()],
+        });
+    }
+    if expected.is_empty() {
+        return Err(Error::Empty {
+            what: "the labels to score",
+        });
+    }
+    let correct = expected.iter().zip(predicted).filter(|(e, p)| e == p).count();
+    Ok(100.0 * correct as f64 / expected.len() as f64)
+}
+
+/// A confusion matrix over `labels.len()` classes, with per-class accuracy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confusion {
+    /// Display name of each class (`"A"`, `"0"`, ...).
+    pub labels: Vec<String>,
+    /// `counts[truth][predicted]`: how often class `truth` was predicted as `predicted`.
+    pub counts: Vec<Vec<usize>>,
+    /// Per class: correct / occurrences of that class, in percent; `None` for a class that never
+    /// occurs in the truth.
+    pub per_class_accuracy: Vec<Option<f64>>,
+    /// Overall accuracy in percent (linfa's `ConfusionMatrix::accuracy`).
+    pub accuracy: f64,
+}
+
+impl Confusion {
+    /// Builds the matrix from true and predicted class indices in `0..labels.len()`.
+    ///
+    /// Overall and per-class accuracy come from linfa's `ConfusionMatrix` (per class: its
+    /// one-vs-all matrix's `precision`, which in linfa's (predicted, truth) layout is
+    /// correct / occurrences of the true class).
+    pub fn new(truth: &[usize], predicted: &[usize], labels: Vec<String>) -> Result<Self> {
+        accuracy_percent(truth, predicted)?;
+        let n = labels.len();
+        if let Some(&bad) = truth.iter().chain(predicted).find(|&&c| c >= n) {
+            return Err(Error::OutOfRange {
+                value: bad,
+                position: 0,
+                n_unique: n,
+            });
+        }
+        let mut counts = vec![vec![0usize; n]; n];
+        for (&t, &p) in truth.iter().zip(predicted) {
+            counts[t][p] += 1;
+        }
+        let cm = Array1::from(predicted.to_vec())
+            .confusion_matrix(Array1::from(truth.to_vec()))
+            .map_err(|e| Error::invalid("confusion matrix", e.to_string()))?;
+        // linfa orders its members as the sorted set of labels that occur (reversed for two).
+        let mut members: Vec<usize> = truth.iter().chain(predicted).copied().collect();
+        members.sort_unstable();
+        members.dedup();
+        if members.len() == 2 {
+            members.reverse();
+        }
+        let one_vs_all = cm.split_one_vs_all();
+        let mut per_class_accuracy = vec![None; n];
+        for (class, binary) in members.iter().zip(&one_vs_all) {
+            if counts[*class].iter().sum::<usize>() > 0 {
+                per_class_accuracy[*class] = Some(100.0 * binary.precision() as f64);
+            }
+        }
+        Ok(Self {
+            labels,
+            counts,
+            per_class_accuracy,
+            accuracy: 100.0 * cm.accuracy() as f64,
+        })
+    }
+}
+
+/// The tutorials' `Expected: [...] Predicted [...]` line.
+pub fn expected_predicted(expected: &[usize], predicted: &[usize]) -> String {
+    format!("Expected: {expected:?} Predicted {predicted:?}")
+}

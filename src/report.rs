@@ -1,0 +1,274 @@
+//! Results on disk: one JSON per run, `summary.json` / `summary.md`, plots, and the numbers
+//! the tutorials report (`datasets/reported.json`).
+//!
+//! Everything a `reproduce` run writes is first written to a staging folder inside the output
+//! folder and moved into place only when every run has finished: a run that is killed leaves
+//! the previous results as they were.
+
+use crate::error::{Error, Result};
+use crate::plot::{confusion_heatmap, history_chart};
+use crate::tutorials::{Experiment, Outcome};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Versions of the crates the numbers were produced with.
+pub const VERSIONS: [(&str, &str); 4] = [
+    ("lstm-lab", env!("CARGO_PKG_VERSION")),
+    ("burn", "0.22.1"),
+    ("polars", "0.55.2"),
+    ("rand", "0.10.4"),
+];
+
+/// What a tutorial reports, with the line it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reported {
+    /// The seed file it comes from.
+    pub source: String,
+    /// Percent; `None` where the tutorial prints no number.
+    pub reported: Option<f64>,
+    /// The line (or sentence) that states it.
+    pub quote: String,
+}
+
+/// `datasets/reported.json`, compiled in.
+pub fn reported() -> Result<BTreeMap<String, Reported>> {
+    let mut all: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(include_str!("../datasets/reported.json"))?;
+    all.remove("_about");
+    all.into_iter()
+        .map(|(k, v)| Ok((k, serde_json::from_value(v)?)))
+        .collect()
+}
+
+/// The reported number for one experiment.
+pub fn reported_for(experiment: Experiment) -> Result<Reported> {
+    reported()?
+        .remove(experiment.id())
+        .ok_or_else(|| Error::invalid("reported.json", format!("no entry for {experiment}")))
+}
+
+/// `results/<id>.json`: one run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// Experiment id.
+    pub id: String,
+    /// Seed of the data, weights and device.
+    pub seed: u64,
+    /// `cpu` or `wgpu`.
+    pub device: String,
+    /// The tutorial's number, percent.
+    pub reported: Option<f64>,
+    /// Where it comes from.
+    pub reported_source: String,
+    /// Everything the run produced (accuracy, history, seconds, printout, confusion).
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// Crate versions.
+    pub versions: BTreeMap<String, String>,
+}
+
+impl RunRecord {
+    /// Wraps an outcome with its context.
+    pub fn new(experiment: Experiment, seed: u64, device: &str, outcome: Outcome) -> Result<Self> {
+        let reported = reported_for(experiment)?;
+        Ok(Self {
+            id: experiment.id().to_string(),
+            seed,
+            device: device.to_string(),
+            reported: reported.reported,
+            reported_source: reported.source,
+            outcome,
+            versions: VERSIONS
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        })
+    }
+
+    /// Its row of the summary.
+    pub fn summary_row(&self) -> SummaryRow {
+        SummaryRow {
+            id: self.id.clone(),
+            seed: self.seed,
+            device: self.device.clone(),
+            epochs: self.outcome.epochs,
+            accuracy: self.outcome.accuracy,
+            reported: self.reported,
+            train_seconds: self.outcome.train_seconds,
+        }
+    }
+}
+
+/// One row of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    /// Experiment id.
+    pub id: String,
+    /// Seed.
+    pub seed: u64,
+    /// `cpu` or `wgpu`.
+    pub device: String,
+    /// Epochs (or fits) trained.
+    pub epochs: usize,
+    /// Reproduced accuracy, percent.
+    pub accuracy: f64,
+    /// The tutorial's number, percent.
+    pub reported: Option<f64>,
+    /// Seconds of training.
+    pub train_seconds: f64,
+}
+
+/// `results/summary.json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Every run, in experiment order, then seed.
+    pub runs: Vec<SummaryRow>,
+}
+
+impl Summary {
+    /// Reads `dir/summary.json`, or an empty summary if there is none.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let path = dir.join("summary.json");
+        if !path.exists() {
+            return Ok(Self::default());
+        }
+        Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+    }
+
+    /// Replaces the rows of the ids (and device) in `rows` with `rows`, keeping the others.
+    pub fn merge(&mut self, rows: Vec<SummaryRow>) {
+        self.runs.retain(|old| {
+            !rows
+                .iter()
+                .any(|new| new.id == old.id && new.device == old.device)
+        });
+        self.runs.extend(rows);
+        let order = |id: &str| {
+            Experiment::ALL
+                .iter()
+                .position(|e| e.id() == id)
+                .unwrap_or(usize::MAX)
+        };
+        self.runs
+            .sort_by(|a, b| (order(&a.id), &a.device, a.seed).cmp(&(order(&b.id), &b.device, b.seed)));
+    }
+
+    /// Total training seconds.
+    pub fn total_seconds(&self) -> f64 {
+        self.runs.iter().map(|r| r.train_seconds).sum()
+    }
+
+    /// The summary as a markdown table.
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::from(
+            "| experiment | seed | device | reported | reproduced | epochs | train s |\n|---|---:|---|---:|---:|---:|---:|\n",
+        );
+        for r in &self.runs {
+            md.push_str(&format!(
+                "| {} | {} | {} | {} | {:.2}% | {} | {:.1} |\n",
+                r.id,
+                r.seed,
+                r.device,
+                r.reported.map_or("-".to_string(), |v| format!("{v:.2}%")),
+                r.accuracy,
+                r.epochs,
+                r.train_seconds
+            ));
+        }
+        md.push_str(&format!(
+            "\nTotal training time: {:.1} s over {} runs.\n",
+            self.total_seconds(),
+            self.runs.len()
+        ));
+        md
+    }
+}
+
+/// Collects the files of a run in a staging folder, then moves them into the output folder.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    files: Vec<PathBuf>,
+}
+
+impl Staging {
+    /// Starts staging for `out` (created if missing); stale staging folders of killed runs are
+    /// removed.
+    pub fn new(out: &Path) -> Result<Self> {
+        std::fs::create_dir_all(out)?;
+        for entry in std::fs::read_dir(out)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with(".staging-") {
+                std::fs::remove_dir_all(entry.path())?;
+            }
+        }
+        let dir = out.join(format!(".staging-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self {
+            out: out.to_path_buf(),
+            dir,
+            files: Vec::new(),
+        })
+    }
+
+    /// Stages `contents` for `relative` (e.g. `plots/echo-whole.svg`).
+    pub fn write(&mut self, relative: &str, contents: &[u8]) -> Result<()> {
+        let path = self.dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, contents)?;
+        self.files.push(PathBuf::from(relative));
+        Ok(())
+    }
+
+    /// Stages a run's JSON and plots.
+    pub fn write_run(&mut self, record: &RunRecord, name: &str) -> Result<()> {
+        self.write(
+            &format!("{name}.json"),
+            serde_json::to_string_pretty(record)?.as_bytes(),
+        )?;
+        let title = format!("{} (seed {}, {})", record.id, record.seed, record.device);
+        let chart = history_chart(&record.outcome.history, &title)?;
+        self.write(&format!("plots/{name}.svg"), chart.as_bytes())?;
+        if let Some(confusion) = &record.outcome.confusion {
+            let heatmap = confusion_heatmap(confusion, &format!("{title}: confusion matrix"))?;
+            self.write(&format!("plots/{name}-confusion.svg"), heatmap.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Moves every staged file into the output folder (each by a rename) and removes the
+    /// staging folder.
+    pub fn commit(self) -> Result<()> {
+        for relative in &self.files {
+            let target = self.out.join(relative);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::rename(self.dir.join(relative), target)?;
+        }
+        std::fs::remove_dir_all(&self.dir)?;
+        Ok(())
+    }
+}
+
+/// Replaces the text between `<!-- results:start -->` and `<!-- results:end -->` in `readme`
+/// with `table`. Returns false (and changes nothing) when the markers are missing.
+pub fn update_readme(readme: &Path, table: &str) -> Result<bool> {
+    let (start, end) = ("<!-- results:start -->", "<!-- results:end -->");
+    let text = std::fs::read_to_string(readme)?;
+    let (Some(i), Some(j)) = (text.find(start), text.find(end)) else {
+        return Ok(false);
+    };
+    if j < i {
+        return Ok(false);
+    }
+    let updated = format!("{}{start}\n{table}{}", &text[..i], &text[j..]);
+    let tmp = readme.with_extension("md.tmp");
+    std::fs::write(&tmp, updated)?;
+    std::fs::rename(tmp, readme)?;
+    Ok(true)
+}

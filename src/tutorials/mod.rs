@@ -1,0 +1,331 @@
+//! The eight experiments of the five source tutorials, each a thin module whose config
+//! `Default` is exactly the tutorial's numbers.
+//!
+//! | id | tutorial | module |
+//! |---|---|---|
+//! | `randint-echo` | 000 | [`randint_echo`] |
+//! | `vanilla-index` | 001 | [`vanilla_index`] |
+//! | `echo-whole`, `echo-partial` | 002 | [`echo`] |
+//! | `alphabet-2step`, `alphabet-feature-window`, `alphabet-timestep-window` | 003 | [`alphabet`] |
+//! | `vanilla-second` | 004 | [`vanilla_second`] |
+//!
+//! ```no_run
+//! use lstm_lab::tutorials::{Experiment, RunOptions};
+//! let device = burn::tensor::Device::flex();
+//! let outcome = Experiment::EchoWhole.run(&RunOptions::new(1), &device).unwrap();
+//! println!("{:.1}% in {:.1} s", outcome.accuracy, outcome.train_seconds);
+//! ```
+
+pub mod alphabet;
+pub mod echo;
+pub mod randint_echo;
+pub mod vanilla_index;
+pub mod vanilla_second;
+
+use crate::array::Array3;
+use crate::error::{Error, Result};
+use crate::metrics::Confusion;
+use crate::train::History;
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// One of the eight experiments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Experiment {
+    /// 000: stateful LSTM(50) echoes the value one step back.
+    RandintEcho,
+    /// 001: vanilla LSTM(25) after 10 one-example fits (the tutorial shows it has not learned).
+    VanillaIndex,
+    /// 002a: LSTM(20) + TimeDistributed Dense echoes the whole 5-step window.
+    EchoWhole,
+    /// 002b: encoder-decoder LSTM(150) echoes the first 2 steps of the window.
+    EchoPartial,
+    /// 003: 2 letters as 2 time steps -> next letter.
+    Alphabet2Step,
+    /// 003: 3 letters as 3 features of 1 time step -> next letter.
+    AlphabetFeatureWindow,
+    /// 003: 3 letters as 3 time steps -> next letter.
+    AlphabetTimestepWindow,
+    /// 004: vanilla LSTM(25) outputs the 2nd element of a 10-step sequence.
+    VanillaSecond,
+}
+
+impl Experiment {
+    /// All eight, in the order of the source tutorials.
+    pub const ALL: [Experiment; 8] = [
+        Experiment::RandintEcho,
+        Experiment::VanillaIndex,
+        Experiment::EchoWhole,
+        Experiment::EchoPartial,
+        Experiment::Alphabet2Step,
+        Experiment::AlphabetFeatureWindow,
+        Experiment::AlphabetTimestepWindow,
+        Experiment::VanillaSecond,
+    ];
+
+    /// The id used in the CLI, results and tests.
+    pub fn id(self) -> &'static str {
+        match self {
+            Experiment::RandintEcho => "randint-echo",
+            Experiment::VanillaIndex => "vanilla-index",
+            Experiment::EchoWhole => "echo-whole",
+            Experiment::EchoPartial => "echo-partial",
+            Experiment::Alphabet2Step => "alphabet-2step",
+            Experiment::AlphabetFeatureWindow => "alphabet-feature-window",
+            Experiment::AlphabetTimestepWindow => "alphabet-timestep-window",
+            Experiment::VanillaSecond => "vanilla-second",
+        }
+    }
+
+    /// The tutorial's number of epochs (or fits) at full scale.
+    pub fn default_epochs(self) -> usize {
+        match self {
+            Experiment::RandintEcho => randint_echo::RandintEchoConfig::default().fits,
+            Experiment::VanillaIndex => vanilla_index::VanillaIndexConfig::default().fits,
+            Experiment::EchoWhole => echo::EchoConfig::whole().epochs,
+            Experiment::EchoPartial => echo::EchoConfig::partial().epochs,
+            Experiment::Alphabet2Step
+            | Experiment::AlphabetFeatureWindow
+            | Experiment::AlphabetTimestepWindow => alphabet::AlphabetConfig::two_step().epochs,
+            Experiment::VanillaSecond => vanilla_second::VanillaSecondConfig::default().epochs,
+        }
+    }
+
+    /// Runs the experiment with its tutorial config (epochs overridden by `options.epochs`).
+    /// `device` is the plain device (`Device::flex()`); training uses its autodiff form.
+    pub fn run(self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        options.check()?;
+        let epochs = options.epochs.unwrap_or(self.default_epochs());
+        device.seed(options.seed);
+        match self {
+            Experiment::RandintEcho => randint_echo::RandintEchoConfig {
+                fits: epochs,
+                ..Default::default()
+            }
+            .run(options, device),
+            Experiment::VanillaIndex => vanilla_index::VanillaIndexConfig {
+                fits: epochs,
+                ..Default::default()
+            }
+            .run(options, device),
+            Experiment::EchoWhole => echo::EchoConfig {
+                epochs,
+                ..echo::EchoConfig::whole()
+            }
+            .run(options, device),
+            Experiment::EchoPartial => echo::EchoConfig {
+                epochs,
+                batch_size: echo::EchoConfig::partial().batch_size * options.batch_scale,
+                sequences_per_epoch: options.batch_scale,
+                ..echo::EchoConfig::partial()
+            }
+            .run(options, device),
+            Experiment::Alphabet2Step => alphabet::AlphabetConfig {
+                epochs,
+                ..alphabet::AlphabetConfig::two_step()
+            }
+            .run(options, device),
+            Experiment::AlphabetFeatureWindow => alphabet::AlphabetConfig {
+                epochs,
+                ..alphabet::AlphabetConfig::feature_window()
+            }
+            .run(options, device),
+            Experiment::AlphabetTimestepWindow => alphabet::AlphabetConfig {
+                epochs,
+                ..alphabet::AlphabetConfig::timestep_window()
+            }
+            .run(options, device),
+            Experiment::VanillaSecond => vanilla_second::VanillaSecondConfig {
+                epochs,
+                ..Default::default()
+            }
+            .run(options, device),
+        }
+    }
+}
+
+impl fmt::Display for Experiment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for Experiment {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Experiment::ALL.into_iter().find(|e| e.id() == s).ok_or_else(|| {
+            let ids: Vec<&str> = Experiment::ALL.iter().map(|e| e.id()).collect();
+            Error::invalid(
+                "experiment",
+                format!("unknown id `{s}`; known ids: {}", ids.join(", ")),
+            )
+        })
+    }
+}
+
+/// How to run an experiment: the seed, an optional epoch override, progress bars.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Seeds the data, the weights and the device.
+    pub seed: u64,
+    /// Overrides the tutorial's epochs (or fits).
+    pub epochs: Option<usize>,
+    /// Draws progress bars.
+    pub progress: bool,
+    /// Multiplies echo-partial's batch (and its samples per epoch: `batch_scale` fresh sequences
+    /// per epoch) to measure where a GPU starts to win. 1 is the tutorial.
+    pub batch_scale: usize,
+}
+
+impl RunOptions {
+    /// The tutorial as written, with `seed`, silent.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            epochs: None,
+            progress: false,
+            batch_scale: 1,
+        }
+    }
+
+    /// Overrides the number of epochs (or fits).
+    pub fn with_epochs(mut self, epochs: usize) -> Self {
+        self.epochs = Some(epochs);
+        self
+    }
+
+    /// Shows progress bars.
+    pub fn with_progress(mut self, progress: bool) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Scales echo-partial's batch size.
+    pub fn with_batch_scale(mut self, scale: usize) -> Self {
+        self.batch_scale = scale;
+        self
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.epochs == Some(0) {
+            return Err(Error::invalid("epochs", "must be at least 1"));
+        }
+        if self.batch_scale == 0 {
+            return Err(Error::invalid("batch_scale", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// What an experiment produced.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Epochs (or fits) trained.
+    pub epochs: usize,
+    /// The tutorial's own metric, in percent.
+    pub accuracy: f64,
+    /// How `accuracy` was measured, in words.
+    pub evaluation: String,
+    /// Loss and accuracy per epoch (per fit for the one-fit-per-sequence tutorials).
+    pub history: History,
+    /// Seconds spent training (not evaluating).
+    pub train_seconds: f64,
+    /// The tutorial's own final printout.
+    pub printout: Vec<String>,
+    /// Confusion matrix of the evaluation, for the classification tutorials.
+    pub confusion: Option<Confusion>,
+}
+
+/// One-hot rows as a `[1, rows, width]` array.
+pub(crate) fn rows_to_array(rows: &[Vec<f32>]) -> Result<Array3> {
+    let width = rows.first().map_or(0, Vec::len);
+    Array3::new(rows.concat(), [1, rows.len(), width])
+}
+
+/// Class indices (argmax) of every row of every sample, flattened.
+pub(crate) fn labels(a: &Array3) -> Vec<usize> {
+    a.argmax().into_iter().flatten().collect()
+}
+
+/// The tutorials' training loop for a stateful model: `epochs` times, one epoch (no shuffle) on
+/// freshly generated data, then a state reset. Returns the history and the training seconds.
+pub(crate) fn fit_on_fresh<R: rand::Rng>(
+    learner: &mut crate::train::Learner,
+    epochs: usize,
+    batch_size: usize,
+    rng: &mut R,
+    progress: bool,
+    mut data: impl FnMut(&mut R) -> Result<(Array3, Array3)>,
+) -> Result<(History, f64)> {
+    let fit = crate::train::FitConfig::new(1, batch_size).with_shuffle(false);
+    let bar = crate::train::progress_bar(progress, epochs as u64, "fits");
+    let mut history = History::default();
+    let start = std::time::Instant::now();
+    for _ in 0..epochs {
+        let (x, y) = data(rng)?;
+        history.extend(learner.fit(&x, &y, &fit, rng)?);
+        learner.reset_states();
+        if let (Some(l), Some(a)) = (history.loss.last(), history.accuracy.last()) {
+            bar.set_message(format!("loss {l:.4} acc {a:.4}"));
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok((history, start.elapsed().as_secs_f64()))
+}
+
+/// Token accuracy of a stateful model on `sequences` freshly generated ones (state reset
+/// before each), with the expected and predicted labels of the first.
+pub(crate) struct FreshScore {
+    /// Percent of predicted values equal to the expected ones.
+    pub accuracy: f64,
+    /// How many values were scored.
+    pub values: usize,
+    /// Expected labels of the first sequence, per sample.
+    pub first_expected: Vec<Vec<usize>>,
+    /// Predicted labels of the first sequence, per sample.
+    pub first_predicted: Vec<Vec<usize>>,
+}
+
+impl FreshScore {
+    pub(crate) fn measure<R: rand::Rng>(
+        learner: &mut crate::train::Learner,
+        sequences: usize,
+        batch_size: usize,
+        rng: &mut R,
+        mut data: impl FnMut(&mut R) -> Result<(Array3, Array3)>,
+    ) -> Result<Self> {
+        let (mut expected, mut predicted) = (Vec::new(), Vec::new());
+        let (mut first_expected, mut first_predicted) = (Vec::new(), Vec::new());
+        for i in 0..sequences {
+            let (x, y) = data(rng)?;
+            learner.reset_states();
+            let yhat = learner.predict(&x, batch_size)?;
+            learner.reset_states();
+            if i == 0 {
+                first_expected = y.argmax();
+                first_predicted = yhat.argmax();
+            }
+            expected.extend(labels(&y));
+            predicted.extend(labels(&yhat));
+        }
+        Ok(Self {
+            accuracy: crate::metrics::accuracy_percent(&expected, &predicted)?,
+            values: expected.len(),
+            first_expected,
+            first_predicted,
+        })
+    }
+
+    /// How the accuracy was measured, in words.
+    pub(crate) fn describe(&self, sequences: usize) -> String {
+        format!(
+            "token accuracy over {sequences} fresh sequences ({} values)",
+            self.values
+        )
+    }
+}
