@@ -88,7 +88,8 @@ pub fn history_chart(history: &History, title: &str) -> Result<String> {
     Ok(svg)
 }
 
-/// A heatmap of `rows` (e.g. one-hot vectors: one row per time step), darker = larger.
+/// A heatmap of `rows` (e.g. one-hot vectors: one row per time step), darker = larger; row 0
+/// at the bottom, as the y axis counts.
 pub fn heatmap(rows: &[Vec<f32>], title: &str, x_desc: &str, y_desc: &str) -> Result<String> {
     let height = rows.len();
     let width = rows.first().map_or(0, Vec::len);
@@ -101,8 +102,8 @@ pub fn heatmap(rows: &[Vec<f32>], title: &str, x_desc: &str, y_desc: &str) -> Re
     let mut svg = String::new();
     {
         let size = (
-            (width * 8 + 120).clamp(300, 1000) as u32,
-            (height * 14 + 100).clamp(200, 700) as u32,
+            (width * 16 + 140).clamp(480, 1000) as u32,
+            (height * 16 + 110).clamp(240, 700) as u32,
         );
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
@@ -125,9 +126,7 @@ pub fn heatmap(rows: &[Vec<f32>], title: &str, x_desc: &str, y_desc: &str) -> Re
                 row.iter().enumerate().map(move |(c, &v)| {
                     let shade = 1.0 - (v / top).clamp(0.0, 1.0) as f64;
                     let color = RGBColor((255.0 * shade) as u8, (255.0 * shade) as u8, 255);
-                    // Row 0 at the top, as the table prints.
-                    let y = height - 1 - r;
-                    Rectangle::new([(c, y), (c + 1, y + 1)], color.filled())
+                    Rectangle::new([(c, r), (c + 1, r + 1)], color.filled())
                 })
             }))
             .map_err(plot_error)?;
