@@ -6,7 +6,7 @@
 //! ```
 
 use clap::{Args, Parser, Subcommand};
-use lstm_lab::report::{RunRecord, Staging, Summary, reported_for, update_readme};
+use lstm_lab::report::{RunRecord, Staging, Summary, update_readme};
 use lstm_lab::tutorials::{Experiment, RunOptions};
 use lstm_lab::{Error, Result, device};
 use std::io::{IsTerminal, Write};
@@ -85,6 +85,7 @@ fn run(cli: Cli) -> Result<()> {
         "experiment", "seed", "reported", "reproduced", "epochs", "train s"
     )?;
     for experiment in experiments {
+        staging.replace_seeds_of(experiment.id())?;
         for k in 0..options.seeds {
             let seed = options.seed + k;
             let mut run = RunOptions::new(seed)
@@ -94,18 +95,17 @@ fn run(cli: Cli) -> Result<()> {
                 run = run.with_epochs(epochs);
             }
             let outcome = experiment.run(&run, &device)?;
-            let reported = reported_for(experiment)?.reported;
+            let record = RunRecord::new(experiment, seed, &options.device, outcome)?;
             writeln!(
                 out,
                 "{:<26} {:>5} {:>9} {:>10.2}% {:>7} {:>9.1}",
                 experiment.id(),
                 seed,
-                reported.map_or("-".to_string(), |v| format!("{v:.2}%")),
-                outcome.accuracy,
-                outcome.epochs,
-                outcome.train_seconds
+                record.reported.map_or("-".to_string(), |v| format!("{v:.2}%")),
+                record.outcome.accuracy,
+                record.outcome.epochs,
+                record.outcome.train_seconds
             )?;
-            let record = RunRecord::new(experiment, seed, &options.device, outcome)?;
             let name = if k == 0 {
                 experiment.id().to_string()
             } else {

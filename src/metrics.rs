@@ -40,11 +40,16 @@ pub struct Confusion {
 impl Confusion {
     /// Builds the matrix from true and predicted class indices in `0..labels.len()`.
     ///
-    /// Overall and per-class accuracy come from linfa's `ConfusionMatrix` (per class: its
-    /// one-vs-all matrix's `precision`, which in linfa's (predicted, truth) layout is
-    /// correct / occurrences of the true class).
+    /// The overall accuracy is linfa's `ConfusionMatrix::accuracy`; per class it is the
+    /// diagonal count over the class's row of `counts`.
     pub fn new(truth: &[usize], predicted: &[usize], labels: Vec<String>) -> Result<Self> {
-        accuracy_percent(truth, predicted)?;
+        if truth.len() != predicted.len() || truth.is_empty() {
+            return Err(Error::Shape {
+                context: "predicted vs true labels (non-empty, same length)",
+                expected: vec![truth.len()],
+                actual: vec![predicted.len()],
+            });
+        }
         let n = labels.len();
         if let Some(&bad) = truth.iter().chain(predicted).find(|&&c| c >= n) {
             return Err(Error::OutOfRange {
@@ -57,23 +62,17 @@ impl Confusion {
         for (&t, &p) in truth.iter().zip(predicted) {
             counts[t][p] += 1;
         }
+        let per_class_accuracy = counts
+            .iter()
+            .enumerate()
+            .map(|(class, row)| {
+                let occurrences: usize = row.iter().sum();
+                (occurrences > 0).then(|| 100.0 * row[class] as f64 / occurrences as f64)
+            })
+            .collect();
         let cm = Array1::from(predicted.to_vec())
             .confusion_matrix(Array1::from(truth.to_vec()))
             .map_err(|e| Error::invalid("confusion matrix", e.to_string()))?;
-        // linfa orders its members as the sorted set of labels that occur (reversed for two).
-        let mut members: Vec<usize> = truth.iter().chain(predicted).copied().collect();
-        members.sort_unstable();
-        members.dedup();
-        if members.len() == 2 {
-            members.reverse();
-        }
-        let one_vs_all = cm.split_one_vs_all();
-        let mut per_class_accuracy = vec![None; n];
-        for (class, binary) in members.iter().zip(&one_vs_all) {
-            if counts[*class].iter().sum::<usize>() > 0 {
-                per_class_accuracy[*class] = Some(100.0 * binary.precision() as f64);
-            }
-        }
         Ok(Self {
             labels,
             counts,

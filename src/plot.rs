@@ -58,23 +58,18 @@ pub fn history_chart(history: &History, title: &str) -> Result<String> {
                 .light_line_style(WHITE)
                 .draw()
                 .map_err(plot_error)?;
-            chart
-                .draw_series(LineSeries::new(
-                    train.iter().enumerate().map(|(i, v)| (i + 1, *v)),
-                    CURVE.stroke_width(2),
-                ))
-                .map_err(plot_error)?
-                .label(format!("train {name}"))
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], CURVE));
-            if !val.is_empty() {
+            for (kind, values, color) in [("train", train, CURVE), ("validation", val, VALIDATION)] {
+                if values.is_empty() {
+                    continue;
+                }
                 chart
                     .draw_series(LineSeries::new(
-                        val.iter().enumerate().map(|(i, v)| (i + 1, *v)),
-                        VALIDATION.stroke_width(2),
+                        values.iter().enumerate().map(|(i, v)| (i + 1, *v)),
+                        color.stroke_width(2),
                     ))
                     .map_err(plot_error)?
-                    .label(format!("validation {name}"))
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], VALIDATION));
+                    .label(format!("{kind} {name}"))
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
             }
             chart
                 .configure_series_labels()

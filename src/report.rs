@@ -191,6 +191,7 @@ pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     files: Vec<PathBuf>,
+    obsolete: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -210,6 +211,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             files: Vec::new(),
+            obsolete: Vec::new(),
         })
     }
 
@@ -240,6 +242,25 @@ impl Staging {
         Ok(())
     }
 
+    /// Marks the extra-seed files of `id` already in the output folder (`<id>.seed-<n>.json`
+    /// and their plots) for removal at [`Staging::commit`], so that a rerun of `id` with fewer
+    /// seeds leaves no stale results behind its summary.
+    pub fn replace_seeds_of(&mut self, id: &str) -> Result<()> {
+        let prefix = format!("{id}.seed-");
+        for folder in ["", "plots"] {
+            let Ok(entries) = std::fs::read_dir(self.out.join(folder)) else {
+                continue;
+            };
+            for entry in entries {
+                let name = entry?.file_name().to_string_lossy().into_owned();
+                if name.starts_with(&prefix) {
+                    self.obsolete.push(Path::new(folder).join(name));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Moves every staged file into the output folder (each by a rename) and removes the
     /// staging folder.
     pub fn commit(self) -> Result<()> {
@@ -249,6 +270,9 @@ impl Staging {
                 std::fs::create_dir_all(parent)?;
             }
             std::fs::rename(self.dir.join(relative), target)?;
+        }
+        for stale in self.obsolete.iter().filter(|p| !self.files.contains(p)) {
+            std::fs::remove_file(self.out.join(stale))?;
         }
         std::fs::remove_dir_all(&self.dir)?;
         Ok(())

@@ -115,3 +115,25 @@ fn a_short_run_writes_results_and_a_killed_run_leaves_them_as_they_were() {
     assert_eq!(snapshot(&out), before, "a killed run changed {}", out.display());
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_rerun_with_fewer_seeds_leaves_no_stale_seed_files() {
+    let out = scratch("seeds");
+    let run = |seeds: &str| {
+        let status = lstm_lab()
+            .args(["run", "echo-whole", "--epochs", "1", "--seeds", seeds])
+            .args(["--out", out.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    run("2");
+    assert!(out.join("echo-whole.seed-2.json").is_file());
+    assert!(out.join("plots/echo-whole.seed-2.svg").is_file());
+    run("1");
+    assert!(!out.join("echo-whole.seed-2.json").exists());
+    assert!(!out.join("plots/echo-whole.seed-2.svg").exists());
+    assert!(out.join("echo-whole.json").is_file());
+    let _ = std::fs::remove_dir_all(&out);
+}

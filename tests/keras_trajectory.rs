@@ -37,11 +37,6 @@ fn loss_follows_keras_step_for_step_until_training_turns_unstable() {
     let history = learner
         .fit(&x, &y, &config, &mut StdRng::seed_from_u64(0))
         .unwrap();
-    if std::env::var("TRAJECTORY_DUMP").is_ok() {
-        for (i, (o, k)) in history.loss.iter().zip(&keras_loss).enumerate() {
-            println!("{i} {o} {k}");
-        }
-    }
     let stable = 120;
     let worst = history.loss[..stable]
         .iter()

@@ -29,15 +29,10 @@ pub enum Window {
 
 impl Window {
     /// Letters per window.
-    pub fn len(self) -> usize {
+    pub fn letters(self) -> usize {
         match self {
             Window::TimeSteps(n) | Window::Features(n) => n,
         }
-    }
-
-    /// Whether the window is empty (never, for a valid config).
-    pub fn is_empty(self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -93,7 +88,7 @@ impl AlphabetConfig {
     /// The windows as model input (scaled by `/26`) and one-hot targets `[samples, 1, 26]`,
     /// with the raw letter indices of each window.
     pub fn dataset(&self) -> Result<(Array3, Array3, Vec<Vec<usize>>)> {
-        let n = self.window.len();
+        let n = self.window.letters();
         let (windows, next) = alphabet_windows(n)?;
         let scale = ALPHABET.len() as f32;
         let data: Vec<f32> = windows.iter().flatten().map(|&i| i as f32 / scale).collect();
@@ -124,24 +119,24 @@ impl AlphabetConfig {
         let history = learner.fit(&x, &y, &fit, &mut rng)?;
         let train_seconds = start.elapsed().as_secs_f64();
 
-        let evaluation = learner.evaluate(&x, &y, 32)?;
+        // model.evaluate's categorical accuracy is the argmax match of model.predict.
         let predicted = labels(&learner.predict(&x, 32)?);
-        let truth = labels(&y);
-        let mut printout = vec![format!("Model Accuracy: {:.2}%", 100.0 * evaluation.accuracy)];
+        let names = ALPHABET.chars().map(String::from).collect();
+        let confusion = Confusion::new(&labels(&y), &predicted, names)?;
+        let mut printout = vec![format!("Model Accuracy: {:.2}%", confusion.accuracy)];
         for (window, &p) in windows.iter().zip(&predicted) {
             let letters = window.iter().map(|&i| letter(i).map(|c| format!("'{c}'")));
             let letters = letters.collect::<Result<Vec<_>>>()?;
             printout.push(format!("[{}] -> {}", letters.join(", "), letter(p)?));
         }
-        let names = ALPHABET.chars().map(String::from).collect();
         Ok(Outcome {
             epochs: self.epochs,
-            accuracy: 100.0 * evaluation.accuracy as f64,
+            accuracy: confusion.accuracy,
             evaluation: format!("model.evaluate on the {} training windows", x.len()),
             history,
             train_seconds,
             printout,
-            confusion: Some(Confusion::new(&truth, &predicted, names)?),
+            confusion: Some(confusion),
         })
     }
 }

@@ -94,11 +94,11 @@ impl EchoConfig {
     }
 
     fn epoch_data<R: Rng>(&self, rng: &mut R) -> Result<(Array3, Array3)> {
-        let framed = (0..self.sequences_per_epoch)
-            .map(|_| self.get_data(rng))
-            .collect::<Result<Vec<_>>>()?;
-        let xs: Vec<Array3> = framed.iter().map(|f| f.x.clone()).collect();
-        let ys: Vec<Array3> = framed.iter().map(|f| f.y.clone()).collect();
+        let (xs, ys): (Vec<Array3>, Vec<Array3>) = (0..self.sequences_per_epoch)
+            .map(|_| self.get_data(rng).map(|f| (f.x, f.y)))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
         Ok((Array3::concat(&xs)?, Array3::concat(&ys)?))
     }
 

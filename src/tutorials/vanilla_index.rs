@@ -88,7 +88,7 @@ impl VanillaIndexConfig {
         .init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         // One Adam step per fit: the tutorial's one example is one batch.
-        let fit = FitConfig::new(1, self.examples_per_fit.max(1));
+        let fit = FitConfig::new(1, self.examples_per_fit);
         let bar = progress_bar(options.progress, self.fits as u64, "fits");
         let mut history = History::default();
         let start = Instant::now();

@@ -9,7 +9,7 @@ use super::{Outcome, RunOptions, labels};
 use crate::array::Array3;
 use crate::data::one_hot_encode;
 use crate::error::Result;
-use crate::metrics::{Confusion, accuracy_percent};
+use crate::metrics::Confusion;
 use crate::models::{ModelConfig, Topology};
 use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
@@ -87,22 +87,21 @@ impl VanillaSecondConfig {
         let (x, y) = self.generate(&mut rng)?;
         let evaluation = learner.evaluate(&x, &y, self.batch_size)?;
         let predicted = labels(&learner.predict(&x, self.batch_size)?);
-        let truth = labels(&y);
-        let accuracy = accuracy_percent(&truth, &predicted)?;
-        let correct = truth.iter().zip(&predicted).filter(|(t, p)| t == p).count();
+        let names = (0..self.n_max).map(|c| c.to_string()).collect();
+        let confusion = Confusion::new(&labels(&y), &predicted, names)?;
+        let correct: usize = (0..self.n_max).map(|c| confusion.counts[c][c]).sum();
         let printout = vec![
             format!("Accuracy : [{:.4}, {:.4}]", evaluation.loss, evaluation.accuracy),
             format!(" The # of examples correctly classified are  {correct}"),
         ];
-        let names = (0..self.n_max).map(|c| c.to_string()).collect();
         Ok(Outcome {
             epochs: self.epochs,
-            accuracy,
+            accuracy: confusion.accuracy,
             evaluation: format!("accuracy on {} freshly generated samples", self.n_samples),
             history,
             train_seconds,
             printout,
-            confusion: Some(Confusion::new(&truth, &predicted, names)?),
+            confusion: Some(confusion),
         })
     }
 }
