@@ -1,16 +1,42 @@
 # lstm-lab tasks. `just --list` shows them.
 
-# Run every test (the same command CI runs).
+evcxr_version := "0.22.0"
+python := ".venv/bin/python"
+# Cargo features of the build `reproduce` uses (CI: LSTM_LAB_FEATURES=wgpu, to reuse its test build).
+features := env("LSTM_LAB_FEATURES", "")
+cargo_features := if features == "" { "" } else { "--features " + features }
+
+# Run every CPU test.
 test:
     cargo test --release
 
-# Run all eight experiments at tutorial scale and rewrite results/ and the README table.
+# Every test, the wgpu ones included (what CI runs; needs a GPU or `apt-get install mesa-vulkan-drivers`).
+test-wgpu:
+    cargo test --release --features wgpu
+
+# All eight experiments at tutorial scale (results/, README table), then every notebook.
 reproduce:
-    cargo run --release -- reproduce
+    cargo run --release {{cargo_features}} -- reproduce
+    {{just_executable()}} notebooks
+
+# What the notebooks need: evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv).
+setup:
+    cargo install --locked evcxr_jupyter --version {{evcxr_version}}
+    evcxr_jupyter --install
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet -r tools/requirements-notebooks.txt
+
+# Execute every notebook in place, headless; fails on any error, panic or stderr output.
+notebooks:
+    {{python}} tools/run_notebooks.py
+
+# Check that the notebook runner catches broken notebooks (a panic, a `?` error, ...).
+notebooks-self-test:
+    {{python}} tools/run_notebooks.py --self-test
 
 # Train seconds of every experiment (CPU), without touching results/.
 bench:
-    cargo run --release -- reproduce --out target/bench
+    cargo run --release {{cargo_features}} -- reproduce --out target/bench
 
 # Regenerate the Keras parity fixtures in datasets/keras/ (needs Python 3.11 and pip).
 fixtures:
@@ -22,3 +48,4 @@ fixtures:
 lint:
     cargo fmt --all -- --check
     cargo clippy --release --all-targets -- -D warnings
+    cargo clippy --release --all-targets --features wgpu -- -D warnings

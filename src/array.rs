@@ -60,6 +60,11 @@ impl Array3 {
         &self.data[start..start + f]
     }
 
+    /// The steps of one sample as rows (`[steps][features]`), e.g. for [`crate::plot::heatmap`].
+    pub fn sample_rows(&self, i: usize) -> Vec<Vec<f32>> {
+        (0..self.shape[1]).map(|t| self.row(i, t).to_vec()).collect()
+    }
+
     /// The samples at `indices`, in that order.
     pub fn select(&self, indices: &[usize]) -> Self {
         let mut data = Vec::with_capacity(indices.len() * self.shape[1] * self.shape[2]);

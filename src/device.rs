@@ -35,7 +35,22 @@ fn wgpu() -> Result<Device> {
     ))
 }
 
+/// The default wgpu adapter, initialised once per process with Burn's non-panicking
+/// `Device::wgpu_options().init()`: a machine with no adapter (no GPU and no software Vulkan)
+/// gets a clear error naming the fix, not a panic deep inside wgpu.
 #[cfg(feature = "wgpu")]
 fn wgpu() -> Result<Device> {
-    Ok(Device::wgpu(burn::tensor::DeviceKind::DefaultDevice))
+    static WGPU: std::sync::OnceLock<std::result::Result<Device, String>> = std::sync::OnceLock::new();
+    WGPU.get_or_init(|| Device::wgpu_options().init().map_err(|e| e.to_string()))
+        .clone()
+        .map_err(|reason| {
+            Error::invalid(
+                "device",
+                format!(
+                    "no usable wgpu adapter ({reason}). Install a GPU driver with Vulkan, Metal \
+                     or DX12 support, or a software Vulkan device (Debian/Ubuntu: \
+                     `apt-get install mesa-vulkan-drivers`), or use `--device cpu`"
+                ),
+            )
+        })
 }

@@ -33,6 +33,15 @@ pub enum Error {
         actual: Vec<usize>,
     },
 
+    /// A rerun whose numbers differ from the saved results of the same seed and device.
+    #[error("{id}: {field} differs from the saved run ({ours} here, {saved} in results)")]
+    Disagrees {
+        id: String,
+        field: &'static str,
+        ours: String,
+        saved: String,
+    },
+
     /// An error from polars while framing.
     #[error("polars: {0}")]
     Polars(#[from] polars::error::PolarsError),

@@ -33,6 +33,31 @@ pub fn encoded_frame<V: AsRef<[f32]>>(encoded: &[V]) -> Result<DataFrame> {
     Ok(DataFrame::new(encoded.len(), columns)?)
 }
 
+/// A sequence of integers as a one-column polars `DataFrame` named `name` (the tutorials'
+/// `DataFrame(sequence)`), ready for [`lagged`] to show the framing on readable values.
+///
+/// ```
+/// use lstm_lab::framing::{lagged, sequence_frame};
+/// let table = lagged(&sequence_frame("x", &[3, 1, 4, 1, 5]).unwrap(), &[2, 1, 0]).unwrap();
+/// assert_eq!(table.get_column_names(), ["x(t-2)", "x(t-1)", "x(t)"]);
+/// assert_eq!(table.drop_nulls::<String>(None).unwrap().height(), 3);
+/// ```
+pub fn sequence_frame(name: &str, sequence: &[usize]) -> Result<DataFrame> {
+    if sequence.is_empty() {
+        return Err(Error::Empty { what: "the sequence" });
+    }
+    let values: Vec<u32> = sequence
+        .iter()
+        .map(|&v| {
+            u32::try_from(v).map_err(|_| Error::invalid("sequence", format!("value {v} does not fit in u32")))
+        })
+        .collect::<Result<_>>()?;
+    Ok(DataFrame::new(
+        sequence.len(),
+        vec![Column::new(name.into(), values)],
+    )?)
+}
+
 /// `concat([df.shift(lag) for lag in lags], axis=1)`: the lagged copies side by side, columns
 /// renamed `var{j}(t-{lag})` (or `var{j}(t)` for lag 0).
 pub fn lagged(df: &DataFrame, lags: &[usize]) -> Result<DataFrame> {

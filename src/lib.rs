@@ -32,6 +32,7 @@ pub mod init;
 pub mod layers;
 pub mod metrics;
 pub mod models;
+pub mod notebook;
 pub mod optim;
 pub mod plot;
 pub mod report;
@@ -41,3 +42,10 @@ pub mod tutorials;
 
 pub use array::Array3;
 pub use error::{Error, Result};
+
+/// The crates the public API speaks in, re-exported so that a notebook needs one `:dep` and
+/// gets the same versions: `lstm_lab::burn::tensor::Device`, `lstm_lab::rand::rngs::StdRng`,
+/// `lstm_lab::polars::prelude::DataFrame`.
+pub use burn;
+pub use polars;
+pub use rand;

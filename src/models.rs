@@ -85,6 +85,12 @@ impl ModelConfig {
         }
     }
 
+    /// Keras's `model.summary()` of this model; `batch` is the fixed batch size of a stateful
+    /// model (`None` prints as Keras's `None`).
+    pub fn summary(&self, batch: Option<usize>) -> crate::summary::Summary {
+        crate::summary::Summary::of_config(self, batch)
+    }
+
     /// A model with Keras's initialisers, drawn from `rng`.
     pub fn init<R: Rng>(&self, rng: &mut R, device: &Device) -> Result<LstmModel> {
         let encoder = LstmConfig::new(self.features, self.units)?.init(rng, device);
@@ -172,6 +178,17 @@ impl LstmModel {
     /// Input features per step.
     pub fn features(&self) -> usize {
         self.encoder.d_input()
+    }
+
+    /// Its sizes, for inputs of `steps` time steps.
+    pub fn config(&self, steps: usize) -> ModelConfig {
+        ModelConfig {
+            steps,
+            features: self.features(),
+            units: self.encoder.units(),
+            classes: self.classes(),
+            topology: self.topology,
+        }
     }
 
     /// The LSTM layers in order.

@@ -6,7 +6,7 @@
 //! the previous results as they were.
 
 use crate::error::{Error, Result};
-use crate::plot::{confusion_heatmap, history_chart};
+use crate::plot::{Svg, accuracy_bars, confusion_heatmap, history_chart};
 use crate::tutorials::{Experiment, Outcome};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,6 +19,15 @@ pub const VERSIONS: [(&str, &str); 4] = [
     ("polars", "0.55.2"),
     ("rand", "0.10.4"),
 ];
+
+/// [`VERSIONS`] as one line: `lstm-lab 0.1.0, burn 0.22.1, ...`.
+pub fn versions() -> String {
+    VERSIONS
+        .iter()
+        .map(|(name, version)| format!("{name} {version}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// What a tutorial reports, with the line it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +93,72 @@ impl RunRecord {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         })
+    }
+
+    /// Reads `dir/<id>.json`, as `reproduce` wrote it.
+    pub fn load(dir: &Path, id: &str) -> Result<Self> {
+        let path = dir.join(format!("{id}.json"));
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::invalid(
+                "results",
+                format!(
+                    "cannot read {}: {e} (run `lstm-lab reproduce` first)",
+                    path.display()
+                ),
+            )
+        })?;
+        Ok(serde_json::from_str(&text)?)
+    }
+
+    /// Checks that this run produced the same numbers as `saved` (a run of the same experiment,
+    /// seed and device): accuracy, epochs, every epoch of the history, the printout and the
+    /// confusion matrix. Train seconds are not compared.
+    pub fn check_agrees_with(&self, saved: &RunRecord) -> Result<()> {
+        let differ = |field, ours: String, theirs: String| {
+            if ours == theirs {
+                Ok(())
+            } else {
+                Err(Error::Disagrees {
+                    id: self.id.clone(),
+                    field,
+                    ours,
+                    saved: theirs,
+                })
+            }
+        };
+        let o = &self.outcome;
+        let s = &saved.outcome;
+        differ("id", self.id.clone(), saved.id.clone())?;
+        differ("seed", self.seed.to_string(), saved.seed.to_string())?;
+        differ("device", self.device.clone(), saved.device.clone())?;
+        differ("epochs", o.epochs.to_string(), s.epochs.to_string())?;
+        differ("accuracy", o.accuracy.to_string(), s.accuracy.to_string())?;
+        differ("history", format!("{:?}", o.history), format!("{:?}", s.history))?;
+        differ("printout", o.printout.join("\n"), s.printout.join("\n"))?;
+        differ(
+            "confusion matrix",
+            format!("{:?}", o.confusion.as_ref().map(|c| &c.counts)),
+            format!("{:?}", s.confusion.as_ref().map(|c| &c.counts)),
+        )
+    }
+
+    /// Notebook display (evcxr): the run as an HTML table.
+    pub fn evcxr_display(&self) {
+        let o = &self.outcome;
+        let mut rows = vec![
+            vec!["experiment".to_string(), self.id.clone()],
+            vec!["seed".to_string(), self.seed.to_string()],
+            vec!["device".to_string(), self.device.clone()],
+            vec!["reported".to_string(), percent(self.reported)],
+            vec!["reproduced".to_string(), percent(Some(o.accuracy))],
+            vec!["measured as".to_string(), o.evaluation.clone()],
+            vec!["epochs".to_string(), o.epochs.to_string()],
+            vec!["train seconds".to_string(), format!("{:.1}", o.train_seconds)],
+        ];
+        if let Some(loss) = o.history.loss.last() {
+            rows.push(vec!["final loss".to_string(), format!("{loss:.4}")]);
+        }
+        crate::notebook::emit_html(&crate::notebook::html_table(&["", ""], &rows));
     }
 
     /// Its row of the summary.
@@ -154,6 +229,47 @@ impl Summary {
             .sort_by(|a, b| (order(&a.id), &a.device, a.seed).cmp(&(order(&b.id), &b.device, b.seed)));
     }
 
+    /// Reported (grey) beside reproduced (blue) accuracy, one bar pair per run.
+    pub fn chart(&self, title: &str) -> Result<Svg> {
+        let bars: Vec<(String, Option<f64>, f64)> = self
+            .runs
+            .iter()
+            .map(|r| (r.id.clone(), r.reported, r.accuracy))
+            .collect();
+        accuracy_bars(&bars, title)
+    }
+
+    /// Notebook display (evcxr): the table `summary.md` holds, as HTML.
+    pub fn evcxr_display(&self) {
+        let rows: Vec<Vec<String>> = self
+            .runs
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.seed.to_string(),
+                    r.device.clone(),
+                    percent(r.reported),
+                    percent(Some(r.accuracy)),
+                    r.epochs.to_string(),
+                    format!("{:.1}", r.train_seconds),
+                ]
+            })
+            .collect();
+        crate::notebook::emit_html(&crate::notebook::html_table(
+            &[
+                "experiment",
+                "seed",
+                "device",
+                "reported",
+                "reproduced",
+                "epochs",
+                "train s",
+            ],
+            &rows,
+        ));
+    }
+
     /// Total training seconds.
     pub fn total_seconds(&self) -> f64 {
         self.runs.iter().map(|r| r.train_seconds).sum()
@@ -170,7 +286,7 @@ impl Summary {
                 r.id,
                 r.seed,
                 r.device,
-                r.reported.map_or("-".to_string(), |v| format!("{v:.2}%")),
+                percent(r.reported),
                 r.accuracy,
                 r.epochs,
                 r.train_seconds
@@ -234,10 +350,13 @@ impl Staging {
         )?;
         let title = format!("{} (seed {}, {})", record.id, record.seed, record.device);
         let chart = history_chart(&record.outcome.history, &title)?;
-        self.write(&format!("plots/{name}.svg"), chart.as_bytes())?;
+        self.write(&format!("plots/{name}.svg"), chart.as_str().as_bytes())?;
         if let Some(confusion) = &record.outcome.confusion {
             let heatmap = confusion_heatmap(confusion, &format!("{title}: confusion matrix"))?;
-            self.write(&format!("plots/{name}-confusion.svg"), heatmap.as_bytes())?;
+            self.write(
+                &format!("plots/{name}-confusion.svg"),
+                heatmap.as_str().as_bytes(),
+            )?;
         }
         Ok(())
     }
@@ -295,4 +414,9 @@ pub fn update_readme(readme: &Path, table: &str) -> Result<bool> {
     std::fs::write(&tmp, updated)?;
     std::fs::rename(tmp, readme)?;
     Ok(true)
+}
+
+/// `12.34%`, or `-` for no number.
+fn percent(value: Option<f64>) -> String {
+    value.map_or("-".to_string(), |v| format!("{v:.2}%"))
 }

@@ -1,6 +1,7 @@
 //! A Keras-style `model.summary()`: layer, output shape, parameter count.
 
-use crate::models::{LstmModel, Topology};
+use crate::models::{LstmModel, ModelConfig, Topology};
+use crate::notebook::{emit_html, html_table};
 use serde::Serialize;
 use std::fmt;
 
@@ -26,10 +27,14 @@ impl Summary {
     /// Summarises `model`; `batch` is the fixed batch size of a stateful model (`None` shows as
     /// Keras's `None`).
     pub fn of(model: &LstmModel, steps: usize, batch: Option<usize>) -> Self {
-        let units = model.encoder.units();
-        let classes = model.classes();
-        let lstm_params =
-            |l: &crate::layers::Lstm| 4 * (l.d_input() * l.units() + l.units() * l.units() + l.units());
+        Self::of_config(&model.config(steps), batch)
+    }
+
+    /// Summarises the model `config` describes, without building it.
+    pub fn of_config(config: &ModelConfig, batch: Option<usize>) -> Self {
+        let (units, classes) = (config.units, config.classes);
+        let lstm_params = |d_input: usize| 4 * (d_input * units + units * units + units);
+        let dense_params = units * classes + classes;
         let row = |layer: &str, shape: &[usize], params| LayerSummary {
             layer: layer.to_string(),
             output_shape: std::iter::once(batch)
@@ -37,33 +42,34 @@ impl Summary {
                 .collect(),
             params,
         };
-        let mut layers = Vec::new();
-        match (model.topology, &model.decoder) {
-            (Topology::ManyToOne, _) => {
-                layers.push(row("lstm (LSTM)", &[units], lstm_params(&model.encoder)));
-                layers.push(row("dense (Dense)", &[classes], model.head.num_params()));
-            }
-            (Topology::Seq2Seq, _) => {
-                layers.push(row("lstm (LSTM)", &[steps, units], lstm_params(&model.encoder)));
-                layers.push(row(
+        let layers = match config.topology {
+            Topology::ManyToOne => vec![
+                row("lstm (LSTM)", &[units], lstm_params(config.features)),
+                row("dense (Dense)", &[classes], dense_params),
+            ],
+            Topology::Seq2Seq => vec![
+                row(
+                    "lstm (LSTM)",
+                    &[config.steps, units],
+                    lstm_params(config.features),
+                ),
+                row(
                     "time_distributed (TimeDistributed)",
-                    &[steps, classes],
-                    model.head.num_params(),
-                ));
-            }
-            (Topology::EncoderDecoder { out_steps }, decoder) => {
-                layers.push(row("lstm (LSTM)", &[units], lstm_params(&model.encoder)));
-                layers.push(row("repeat_vector (RepeatVector)", &[out_steps, units], 0));
-                if let Some(dec) = decoder {
-                    layers.push(row("lstm_1 (LSTM)", &[out_steps, dec.units()], lstm_params(dec)));
-                }
-                layers.push(row(
+                    &[config.steps, classes],
+                    dense_params,
+                ),
+            ],
+            Topology::EncoderDecoder { out_steps } => vec![
+                row("lstm (LSTM)", &[units], lstm_params(config.features)),
+                row("repeat_vector (RepeatVector)", &[out_steps, units], 0),
+                row("lstm_1 (LSTM)", &[out_steps, units], lstm_params(units)),
+                row(
                     "time_distributed (TimeDistributed)",
                     &[out_steps, classes],
-                    model.head.num_params(),
-                ));
-            }
-        }
+                    dense_params,
+                ),
+            ],
+        };
         Self { layers }
     }
 
@@ -111,5 +117,22 @@ impl fmt::Display for Summary {
         writeln!(f, "Total params: {}", thousands(self.total_params()))?;
         writeln!(f, "Trainable params: {}", thousands(self.total_params()))?;
         write!(f, "Non-trainable params: 0")
+    }
+}
+
+impl Summary {
+    /// Notebook display (evcxr): the summary as an HTML table.
+    pub fn evcxr_display(&self) {
+        let mut rows: Vec<Vec<String>> = self
+            .layers
+            .iter()
+            .map(|l| vec![l.layer.clone(), shape_str(&l.output_shape), thousands(l.params)])
+            .collect();
+        rows.push(vec![
+            "Total params".to_string(),
+            String::new(),
+            thousands(self.total_params()),
+        ]);
+        emit_html(&html_table(&["Layer (type)", "Output Shape", "Param #"], &rows));
     }
 }

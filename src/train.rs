@@ -106,6 +106,14 @@ impl History {
     pub fn is_empty(&self) -> bool {
         self.loss.is_empty()
     }
+
+    /// Notebook display (evcxr): the loss and accuracy curves.
+    pub fn evcxr_display(&self) {
+        match crate::plot::history_chart(self, "training history") {
+            Ok(chart) => chart.evcxr_display(),
+            Err(e) => println!("{e}"),
+        }
+    }
 }
 
 /// Loss and accuracy over a dataset (`model.evaluate`).

@@ -60,3 +60,55 @@ fn ids_round_trip_and_summary_merges_by_id() {
             .contains("| echo-whole | 2 | cpu | - | 90.00% | 1 | 1.0 |")
     );
 }
+
+#[test]
+fn a_rerun_agrees_with_its_saved_record_and_a_changed_one_does_not() {
+    use lstm_lab::report::RunRecord;
+    use lstm_lab::tutorials::RunOptions;
+    let device = lstm_lab::device::cpu();
+    let outcome = Experiment::VanillaIndex
+        .run(&RunOptions::new(3), &device)
+        .unwrap();
+    let record = RunRecord::new(Experiment::VanillaIndex, 3, "cpu", outcome).unwrap();
+    let dir = std::env::temp_dir().join(format!("lstm-lab-agree-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("vanilla-index.json"),
+        serde_json::to_string_pretty(&record).unwrap(),
+    )
+    .unwrap();
+    let saved = RunRecord::load(&dir, "vanilla-index").unwrap();
+    let again = Experiment::VanillaIndex
+        .run(&RunOptions::new(3), &device)
+        .unwrap();
+    RunRecord::new(Experiment::VanillaIndex, 3, "cpu", again)
+        .unwrap()
+        .check_agrees_with(&saved)
+        .unwrap();
+
+    let mut changed = saved.clone();
+    changed.outcome.history.loss[4] += 1e-6;
+    let err = record.check_agrees_with(&changed).unwrap_err().to_string();
+    assert!(err.contains("vanilla-index: history differs"), "{err}");
+    let missing = RunRecord::load(&dir, "echo-whole").unwrap_err().to_string();
+    assert!(missing.contains("run `lstm-lab reproduce` first"), "{missing}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_summary_chart_labels_every_experiment() {
+    let summary = Summary::load(concat!(env!("CARGO_MANIFEST_DIR"), "/results").as_ref()).unwrap();
+    let svg = summary.chart("reported vs reproduced").unwrap().into_string();
+    for row in &summary.runs {
+        assert!(svg.contains(&format!("\n{}\n", row.id)), "no label {}", row.id);
+    }
+    // One grey bar per reported number, one blue bar per run.
+    let grey = svg.matches("fill=\"#A0A0A0\" stroke=\"none\"/>").count();
+    let blue = svg.matches("fill=\"#1F77B4\" stroke=\"none\"/>").count();
+    let reported = summary.runs.iter().filter(|r| r.reported.is_some()).count();
+    assert_eq!(
+        (grey, blue),
+        (reported + 1, summary.runs.len() + 1),
+        "bars plus legend swatches"
+    );
+}

@@ -48,3 +48,28 @@ fn parameter_counts_match_keras() {
         (3100, 130, 3230)
     );
 }
+
+#[test]
+fn summary_from_a_config_equals_summary_of_the_built_model() {
+    let device = Device::flex();
+    let mut rng = StdRng::seed_from_u64(0);
+    for topology in [
+        Topology::ManyToOne,
+        Topology::Seq2Seq,
+        Topology::EncoderDecoder { out_steps: 2 },
+    ] {
+        let config = ModelConfig::new(5, 100, 20, 100, topology).unwrap();
+        let model = config.init(&mut rng, &device).unwrap();
+        assert_eq!(
+            config.summary(Some(7)),
+            Summary::of(&model, 5, Some(7)),
+            "{topology:?}"
+        );
+    }
+    // echo-partial: 150 + 150 units, as the tutorial prints.
+    let s = ModelConfig::new(5, 100, 150, 100, Topology::EncoderDecoder { out_steps: 2 })
+        .unwrap()
+        .summary(Some(21));
+    let params: Vec<usize> = s.layers.iter().map(|l| l.params).collect();
+    assert_eq!(params, [150_600, 0, 180_600, 15_100]);
+}

@@ -104,13 +104,21 @@ impl AlphabetConfig {
         ))
     }
 
+    /// The tutorial's model: LSTM(32) on the window's `[steps, features]` -> Dense(26).
+    pub fn model(&self) -> Result<ModelConfig> {
+        let n = self.window.letters();
+        let (steps, features) = match self.window {
+            Window::TimeSteps(_) => (n, 1),
+            Window::Features(_) => (1, n),
+        };
+        ModelConfig::new(steps, features, self.units, ALPHABET.len(), Topology::ManyToOne)
+    }
+
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         let (x, y, windows) = self.dataset()?;
-        let [_, steps, features] = x.shape();
         let mut rng = StdRng::seed_from_u64(options.seed);
-        let model = ModelConfig::new(steps, features, self.units, ALPHABET.len(), Topology::ManyToOne)?
-            .init(&mut rng, &device.clone().autodiff())?;
+        let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         let fit = FitConfig::new(self.epochs, self.batch_size)
             .with_shuffle(self.shuffle)

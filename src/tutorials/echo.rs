@@ -102,20 +102,24 @@ impl EchoConfig {
         Ok((Array3::concat(&xs)?, Array3::concat(&ys)?))
     }
 
+    /// The tutorial's model: LSTM(units) on `[n_in, n_unique]`, seq2seq or encoder-decoder.
+    pub fn model(&self) -> Result<ModelConfig> {
+        ModelConfig::new(
+            self.n_in,
+            self.n_unique,
+            self.units,
+            self.n_unique,
+            self.topology(),
+        )
+    }
+
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         if self.sequences_per_epoch == 0 {
             return Err(Error::invalid("sequences_per_epoch", "must be at least 1"));
         }
         let mut rng = StdRng::seed_from_u64(options.seed);
-        let model = ModelConfig::new(
-            self.n_in,
-            self.n_unique,
-            self.units,
-            self.n_unique,
-            self.topology(),
-        )?
-        .init(&mut rng, &device.clone().autodiff())?;
+        let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, true)?;
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,

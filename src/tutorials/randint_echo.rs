@@ -54,17 +54,21 @@ impl RandintEchoConfig {
         lag_echo(&one_hot_encode(&sequence, self.n_unique)?, self.n_lags)
     }
 
-    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
-    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        let mut rng = StdRng::seed_from_u64(options.seed);
-        let model = ModelConfig::new(
+    /// The tutorial's model: LSTM(50) on `[5, 100]` -> Dense(100).
+    pub fn model(&self) -> Result<ModelConfig> {
+        ModelConfig::new(
             self.n_lags,
             self.n_unique,
             self.units,
             self.n_unique,
             Topology::ManyToOne,
-        )?
-        .init(&mut rng, &device.clone().autodiff())?;
+        )
+    }
+
+    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
+    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        let mut rng = StdRng::seed_from_u64(options.seed);
+        let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, true)?;
         let data = |rng: &mut StdRng| self.generate_data(rng).map(|f| (f.x, f.y));
         let (history, train_seconds) = fit_on_fresh(

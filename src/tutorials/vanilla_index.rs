@@ -66,6 +66,17 @@ impl VanillaIndexConfig {
         Ok((Array3::concat(&xs)?, Array3::concat(&ys)?))
     }
 
+    /// The tutorial's model: LSTM(25) on `[50, 100]` -> Dense(100).
+    pub fn model(&self) -> Result<ModelConfig> {
+        ModelConfig::new(
+            self.length,
+            self.n_features,
+            self.units,
+            self.n_features,
+            Topology::ManyToOne,
+        )
+    }
+
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         if self.out_index >= self.length {
@@ -78,14 +89,7 @@ impl VanillaIndexConfig {
             return Err(crate::Error::invalid("examples_per_fit", "must be at least 1"));
         }
         let mut rng = StdRng::seed_from_u64(options.seed);
-        let model = ModelConfig::new(
-            self.length,
-            self.n_features,
-            self.units,
-            self.n_features,
-            Topology::ManyToOne,
-        )?
-        .init(&mut rng, &device.clone().autodiff())?;
+        let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         // One Adam step per fit: the tutorial's one example is one batch.
         let fit = FitConfig::new(1, self.examples_per_fit);

@@ -64,18 +64,22 @@ impl VanillaSecondConfig {
         Ok((x, y))
     }
 
-    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
-    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        let mut rng = StdRng::seed_from_u64(options.seed);
-        let (x, y) = self.generate(&mut rng)?;
-        let model = ModelConfig::new(
+    /// The tutorial's model: LSTM(25) on `[10, 5]` -> Dense(5).
+    pub fn model(&self) -> Result<ModelConfig> {
+        ModelConfig::new(
             self.n_steps,
             self.n_max,
             self.units,
             self.n_max,
             Topology::ManyToOne,
-        )?
-        .init(&mut rng, &device.clone().autodiff())?;
+        )
+    }
+
+    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
+    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        let mut rng = StdRng::seed_from_u64(options.seed);
+        let (x, y) = self.generate(&mut rng)?;
+        let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         let fit = FitConfig::new(self.epochs, self.batch_size)
             .with_validation_split(self.validation_split)

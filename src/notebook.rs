@@ -1,0 +1,95 @@
+//! Support for the Jupyter notebooks (evcxr Rust kernel): rich display, and panics that stop
+//! the notebook.
+//!
+//! ## Failing loudly
+//!
+//! evcxr catches a panic inside a cell, prints it to stderr and carries on, so a notebook whose
+//! cell panicked still "runs" to the end. [`exit_on_panic`], called in a notebook's first cell,
+//! makes a panic end the kernel's child process instead: the cell reports an error and the
+//! notebook run stops there.
+//!
+//! ## Rich display
+//!
+//! evcxr shows a value that has an inherent `evcxr_display(&self)` method by calling it when
+//! the value is a cell's last expression; the method prints
+//! `EVCXR_BEGIN_CONTENT <mime type>`, the content, then `EVCXR_END_CONTENT` on stdout. The
+//! crate's types use it so that a notebook shows them the way a reader wants them:
+//!
+//! | type | shown as |
+//! |---|---|
+//! | [`crate::plot::Svg`] | the chart (`image/svg+xml`) |
+//! | [`crate::train::History`] | its loss and accuracy curves |
+//! | [`crate::metrics::Confusion`] | its heatmap |
+//! | [`crate::summary::Summary`] | the model summary, as an HTML table |
+//! | [`crate::report::RunRecord`], [`crate::report::Summary`] | results, as HTML tables |
+//!
+//! Outside a notebook the methods just print that text; nothing calls them.
+
+/// Makes any later panic print its message and location on stderr and exit the process with
+/// status 101, so that evcxr reports the cell as failed (see the module docs). Call it once, in
+/// a notebook's first cell; a command-line program does not need it.
+pub fn exit_on_panic() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_string());
+        let place = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!("panicked{place}: {message}");
+        // Give evcxr's reader a moment to forward the line before the process goes away.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        std::process::exit(101);
+    }));
+}
+
+/// Prints `content` as one evcxr rich output of type `mime`.
+pub(crate) fn emit(mime: &str, content: &str) {
+    println!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT");
+}
+
+/// Prints `html` as an evcxr `text/html` output.
+pub(crate) fn emit_html(html: &str) {
+    emit("text/html", html);
+}
+
+/// An HTML table with a header row; cells are escaped.
+pub(crate) fn html_table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
+    let mut html = String::from("<table>\n<thead><tr>");
+    for h in header {
+        html.push_str(&format!("<th>{}</th>", escape(h)));
+    }
+    html.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        html.push_str("<tr>");
+        for cell in row {
+            html.push_str(&format!("<td>{}</td>", escape(cell.as_ref())));
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</tbody>\n</table>");
+    html
+}
+
+/// `&`, `<`, `>` and `"` as HTML entities.
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_escapes_cells() {
+        let html = html_table(&["a"], &[vec!["<b> & \"c\""]]);
+        assert!(html.contains("<td>&lt;b&gt; &amp; &quot;c&quot;</td>"));
+        assert!(html.starts_with("<table>") && html.ends_with("</table>"));
+    }
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Executes the notebooks in place with evcxr's Rust kernel, headless, and fails loudly.
+
+    python tools/run_notebooks.py                 # every notebooks/NN-*.ipynb, in order
+    python tools/run_notebooks.py notebooks/03-alphabet-framing.ipynb
+    python tools/run_notebooks.py --self-test     # proves that broken notebooks fail
+
+A notebook fails when a cell raises an error (compile errors, and panics: the notebooks call
+`lstm_lab::notebook::exit_on_panic()`), when any cell writes to stderr (evcxr reports a `?`
+error only there), when a code cell has no output, when it has no inline chart, or when its
+kernel is not evcxr's. A failed notebook is not written back; its executed copy goes to
+target/notebooks-failed/ for inspection. Timestamps nbclient records are removed so that a
+rerun gives a clean diff; the seconds of each notebook and of its first (`:dep`) cell are
+printed and written to target/notebook-timings.json.
+
+The notebooks run one after another in one shared evcxr build folder (EVCXR_TMPDIR, default
+target/evcxr) with evcxr's compilation cache on (tools/evcxr/init.evcxr, via EVCXR_CONFIG_DIR):
+the first notebook builds Burn and polars, the others reuse that build.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNEL = "rust"
+CELL_TIMEOUT_S = 3600
+CHART_MIMES = ("image/svg+xml", "image/png")
+
+
+def set_environment():
+    """Shared build folder and the evcxr config (cache on), unless the caller chose others."""
+    os.environ.setdefault("EVCXR_TMPDIR", str(ROOT / "target" / "evcxr"))
+    os.environ.setdefault("EVCXR_CONFIG_DIR", str(ROOT / "tools" / "evcxr"))
+    Path(os.environ["EVCXR_TMPDIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def seconds(cell):
+    """Seconds a cell took, from the timestamps nbclient records."""
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return None
+    parse = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def coalesce_streams(outputs):
+    """Consecutive stdout (or stderr) messages as one output, the way Jupyter shows them."""
+    merged = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.output_type == "stream" and last is not None and last.output_type == "stream"
+                and last.name == out.name):
+            last.text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
+def problems(nb):
+    """Everything wrong with an executed notebook, as messages (empty: it passed)."""
+    found = []
+    if nb.metadata.get("kernelspec", {}).get("name") != KERNEL:
+        found.append(f"kernelspec is not evcxr's `{KERNEL}`")
+    charts = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if not cell.get("outputs"):
+            found.append(f"cell {i}: no output")
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                found.append(f"cell {i}: error: {out.get('evalue') or out.get('ename')}")
+            elif out.output_type == "stream" and out.get("name") == "stderr" and out.text.strip():
+                found.append(f"cell {i}: stderr: {out.text.strip()[:500]}")
+            elif out.output_type in ("display_data", "execute_result"):
+                charts += any(m in out.get("data", {}) for m in CHART_MIMES)
+    if charts == 0:
+        found.append("no inline chart")
+    return found
+
+
+def execute(path, write_back=True, quiet=False):
+    """Runs one notebook; returns (problems found, timings)."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=CELL_TIMEOUT_S,
+        record_timing=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.time()
+    errors = []
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
+        errors.append(f"execution stopped: {str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__}")
+    total = time.time() - start
+    errors += problems(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    timing = {"notebook": path.name, "seconds": round(total, 1),
+              "first_cell_seconds": round(seconds(code[0]) or 0.0, 1) if code else None}
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
+    if errors:
+        failed = ROOT / "target" / "notebooks-failed"
+        failed.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, failed / path.name)
+        if not quiet:
+            print(f"FAILED {path.name} ({total:.0f} s); executed copy in {failed / path.name}")
+            for e in errors:
+                print(f"  - {e}")
+        return errors, timing
+    if write_back:
+        nbformat.write(nb, path)
+    if not quiet:
+        print(f"ok     {path.name}: {total:.1f} s (first cell {timing['first_cell_seconds']:.1f} s)")
+    return [], timing
+
+
+def self_test():
+    """Broken notebooks must fail: a panic, a `?` error, a compile error, a cell without output."""
+    dep = f':dep lstm_lab = {{ path = "{ROOT}", package = "lstm-lab" }}\nlstm_lab::notebook::exit_on_panic();\n'
+    chart = 'lstm_lab::plot::heatmap(&[vec![1.0]], "t", "x", "y").expect("a chart")'
+    # name: (cells, the problem the runner must report)
+    cases = {
+        "panic": ([dep + chart, 'let v: Vec<u8> = Vec::new();\nprintln!("{}", v[3]);'], "exit status: 101"),
+        "question-mark": ([dep + chart, 'fn f() -> Result<(), String> { Err("broken".into()) }\nf()?;\nprintln!("unreached");'], "stderr: broken"),
+        "compile-error": ([dep + chart, 'let x: u8 = "not a number";\nx'], "mismatched types"),
+        "no-output": ([dep + chart, "let _quiet = 1;"], "cell 1: no output"),
+    }
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (cells, expected) in cases.items():
+            nb = nbformat.v4.new_notebook()
+            nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Rust", "language": "rust"}
+            nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+            path = Path(tmp) / f"{name}.ipynb"
+            nbformat.write(nb, path)
+            errors, _ = execute(path, write_back=False, quiet=True)
+            caught = any(expected in e for e in errors)
+            print(f"self-test {name}: {'caught' if caught else 'NOT caught'}: {errors}")
+            ok &= caught
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--self-test", action="store_true", help="check that broken notebooks fail")
+    args = parser.parse_args()
+    set_environment()
+    if args.self_test:
+        if not self_test():
+            print("self-test FAILED: a broken notebook passed")
+            return 1
+        print("self-test ok: every broken notebook failed")
+        return 0
+    paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    if not paths:
+        print("no notebooks found")
+        return 1
+    timings, failed = [], []
+    for path in paths:
+        errors, timing = execute(path)
+        timings.append(timing)
+        if errors:
+            failed.append(path.name)
+    out = ROOT / "target" / "notebook-timings.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"evcxr_tmpdir": os.environ["EVCXR_TMPDIR"], "notebooks": timings}, indent=2) + "\n")
+    if failed:
+        print(f"{len(failed)} of {len(paths)} notebooks failed: {', '.join(failed)}")
+        return 1
+    print(f"all {len(paths)} notebooks ran ({sum(t['seconds'] for t in timings):.0f} s); timings in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
