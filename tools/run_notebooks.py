@@ -105,7 +105,8 @@ def execute(path, write_back=True, quiet=False):
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
-        errors.append(f"execution stopped: {str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__}")
+        reason = getattr(e, "evalue", "") or type(e).__name__
+        errors.append(f"execution stopped: {reason.strip().splitlines()[0] if reason.strip() else type(e).__name__}")
     total = time.time() - start
     errors += problems(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
