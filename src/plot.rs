@@ -207,7 +207,13 @@ pub fn accuracy_bars(bars: &[(String, Option<f64>, f64)], title: &str) -> Result
             })
             .y_label_style(("sans-serif", 14))
             .x_labels(8)
-            .x_label_formatter(&|x| if *x <= 100.0 { format!("{x:.0}") } else { String::new() })
+            .x_label_formatter(&|x| {
+                if *x <= 100.0 {
+                    format!("{x:.0}")
+                } else {
+                    String::new()
+                }
+            })
             .x_desc("accuracy (%)")
             .draw()
             .map_err(plot_error)?;
