@@ -30,12 +30,7 @@
 /// a notebook's first cell; a command-line program does not need it.
 pub fn exit_on_panic() {
     std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "(no message)".to_string());
+        let message = info.payload_as_str().unwrap_or("(no message)");
         let place = info
             .location()
             .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));

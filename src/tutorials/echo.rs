@@ -139,14 +139,6 @@ impl EchoConfig {
         let printout = (score.first_expected.iter().zip(&score.first_predicted))
             .map(|(e, p)| expected_predicted(e, p))
             .collect();
-        Ok(Outcome {
-            epochs: self.epochs,
-            accuracy: score.accuracy,
-            evaluation: score.describe(self.eval_sequences),
-            history,
-            train_seconds,
-            printout,
-            confusion: None,
-        })
+        Ok(score.into_outcome(self.epochs, self.eval_sequences, history, train_seconds, printout))
     }
 }

@@ -321,11 +321,27 @@ impl FreshScore {
         })
     }
 
-    /// How the accuracy was measured, in words.
-    pub(crate) fn describe(&self, sequences: usize) -> String {
-        format!(
-            "token accuracy over {sequences} fresh sequences ({} values)",
-            self.values
-        )
+    /// The experiment's [`Outcome`]: this score (over `sequences` fresh sequences) with the
+    /// training's history, seconds and the tutorial's printout.
+    pub(crate) fn into_outcome(
+        self,
+        epochs: usize,
+        sequences: usize,
+        history: History,
+        train_seconds: f64,
+        printout: Vec<String>,
+    ) -> Outcome {
+        Outcome {
+            epochs,
+            accuracy: self.accuracy,
+            evaluation: format!(
+                "token accuracy over {sequences} fresh sequences ({} values)",
+                self.values
+            ),
+            history,
+            train_seconds,
+            printout,
+            confusion: None,
+        }
     }
 }

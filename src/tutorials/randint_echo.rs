@@ -85,14 +85,6 @@ impl RandintEchoConfig {
             format!("Expected: {:?}", flatten(&score.first_expected)),
             format!("Predicted: {:?}", flatten(&score.first_predicted)),
         ];
-        Ok(Outcome {
-            epochs: self.fits,
-            accuracy: score.accuracy,
-            evaluation: score.describe(self.eval_sequences),
-            history,
-            train_seconds,
-            printout,
-            confusion: None,
-        })
+        Ok(score.into_outcome(self.fits, self.eval_sequences, history, train_seconds, printout))
     }
 }
