@@ -26,9 +26,9 @@ setup:
     python3 -m venv .venv
     .venv/bin/pip install --quiet -r tools/requirements-notebooks.txt
 
-# Execute every notebook in place, headless; fails on any error, panic or stderr output.
-notebooks:
-    {{python}} tools/run_notebooks.py
+# Execute every notebook (or the ones named) in place, headless; fails on any error, panic or stderr output.
+notebooks *paths:
+    {{python}} tools/run_notebooks.py {{paths}}
 
 # Check that the notebook runner catches broken notebooks (a panic, a `?` error, ...).
 notebooks-self-test:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from jupyter_client.kernelspec import NoSuchKernel
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,14 +102,21 @@ def execute(path, write_back=True, quiet=False):
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.time()
-    errors = []
+    errors, ran = [], True
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as e:
         reason = getattr(e, "evalue", "") or type(e).__name__
         errors.append(f"execution stopped: {reason.strip().splitlines()[0] if reason.strip() else type(e).__name__}")
+    except NoSuchKernel:
+        errors.append(f"kernel `{KERNEL}` is not installed: run `just setup`")
+        ran = False
+    except RuntimeError as e:  # jupyter_client: "Kernel died before replying to kernel_info"
+        errors.append(f"kernel `{KERNEL}` did not start ({e}); `evcxr_jupyter --install` re-registers it")
+        ran = False
     total = time.time() - start
-    errors += problems(nb)
+    if ran:
+        errors += problems(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
     timing = {"notebook": path.name, "seconds": round(total, 1),
               "first_cell_seconds": round(seconds(code[0]) or 0.0, 1) if code else None}
@@ -166,6 +174,7 @@ def main():
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--self-test", action="store_true", help="check that broken notebooks fail")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # one line per notebook as it finishes, even in CI logs
     set_environment()
     if args.self_test:
         if not self_test():
