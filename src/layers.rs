@@ -138,15 +138,34 @@ impl Lstm {
         }
     }
 
-    /// Runs the sequence through the layer.
+    /// Runs the sequence through the layer, as one fused op ([`crate::fused::lstm_sequence`]):
+    /// the input projection of all steps in one matmul, one `[batch, units] x [units, 4 * units]`
+    /// matmul per step, and a hand-written backward through time on an autodiff device.
     ///
     /// - x: `[batch, steps, d_input]`
     /// - state: `[batch, units]` each, zeros when `None`
     /// - returns the hidden state of every step `[batch, steps, units]` and the final state.
-    ///
-    /// The input projection of all steps is one matmul `[batch * steps, d_input] x
-    /// [d_input, 4 * units]`; each step then adds one `[batch, units] x [units, 4 * units]`.
     pub fn forward(&self, x: Tensor<3>, state: Option<LstmState>) -> (Tensor<3>, LstmState) {
+        let [batch, _, _] = x.dims();
+        let LstmState { h, c } = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
+        let out = crate::fused::lstm_sequence(
+            x,
+            self.kernel.val(),
+            self.recurrent_kernel.val(),
+            self.bias.val(),
+            h,
+            c,
+        );
+        (out.sequence, LstmState { h: out.h, c: out.c })
+    }
+
+    /// The same computation op by op (Burn's autodiff differentiates it): the reference the fused
+    /// op is tested against, and the clearest statement of what an LSTM step does.
+    ///
+    /// - x: `[batch, steps, d_input]`
+    /// - state: `[batch, units]` each, zeros when `None`
+    /// - returns the hidden state of every step `[batch, steps, units]` and the final state.
+    pub fn forward_reference(&self, x: Tensor<3>, state: Option<LstmState>) -> (Tensor<3>, LstmState) {
         let [batch, steps, d_input] = x.dims();
         let u = self.units();
         let LstmState { mut h, mut c } = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
@@ -154,10 +173,11 @@ impl Lstm {
             .reshape([batch * steps, d_input])
             .matmul(self.kernel.val())
             .add(self.bias.val().unsqueeze_dim(0))
-            .reshape([batch, steps, 4 * u]);
+            .reshape([batch, steps, 4 * u]); // [batch, steps, 4u]
         let recurrent = self.recurrent_kernel.val();
         let mut outputs = Vec::with_capacity(steps);
         for t in 0..steps {
+            // z = x_t W + b + h U   [batch, 4u]
             let z = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u]) + h.matmul(recurrent.clone());
             let gates = sigmoid(z.clone());
             let i = gates.clone().narrow(1, 0, u);

@@ -28,6 +28,7 @@ pub mod data;
 pub mod device;
 pub mod error;
 pub mod framing;
+pub mod fused;
 pub mod init;
 pub mod layers;
 pub mod metrics;

@@ -126,9 +126,8 @@ impl ModuleMapper for AdamMapper<'_> {
             Some(mv) => mv,
             None => (theta.zeros_like(), theta.zeros_like()),
         };
-        let m = m.clone() + (grad.clone() - m) * (1.0 - c.beta_1);
-        let v = v.clone() + (grad.clone() * grad - v) * (1.0 - c.beta_2);
-        let theta = theta - (m.clone() * self.alpha) / (v.clone().sqrt() + c.epsilon);
+        let (theta, m, v) =
+            crate::fused::adam_update(theta, grad, m, v, self.alpha, c.beta_1, c.beta_2, c.epsilon);
         self.adam.moments.insert(id, (m, v));
         let updated = theta.reshape(shape).autodiff().require_grad();
         Param::from_mapped_value(id, updated, mapper)
