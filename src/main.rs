@@ -32,6 +32,13 @@ enum Command {
         #[command(flatten)]
         options: Options,
     },
+    /// Print, as JSON, each experiment's training FLOPs and this CPU's GEMM rate on its own
+    /// matrix shapes and on a 1024^3 product (the floor `just bench` compares against).
+    Floor {
+        /// Seconds to time each GEMM rate.
+        #[arg(long, default_value_t = 1.0)]
+        seconds: f64,
+    },
 }
 
 #[derive(Args)]
@@ -70,6 +77,7 @@ fn run(cli: Cli) -> Result<()> {
     let (experiments, options, all) = match cli.command {
         Command::Reproduce(options) => (Experiment::ALL.to_vec(), options, true),
         Command::Run { id, options } => (vec![id.parse::<Experiment>()?], options, false),
+        Command::Floor { seconds } => return floor(seconds),
     };
     if options.seeds == 0 {
         return Err(Error::invalid("seeds", "must be at least 1"));
@@ -125,5 +133,19 @@ fn run(cli: Cli) -> Result<()> {
     if all && options.out == Path::new("results") && update_readme("README.md".as_ref(), &markdown)? {
         writeln!(out, "README.md: results table updated")?;
     }
+    Ok(())
+}
+
+fn floor(seconds: f64) -> Result<()> {
+    if !(seconds > 0.0 && seconds.is_finite()) {
+        return Err(Error::invalid("seconds", format!("must be positive, got {seconds}")));
+    }
+    let experiments = Experiment::ALL
+        .iter()
+        .map(|&e| lstm_lab::bench::floor(e, seconds))
+        .collect::<Result<Vec<_>>>()?;
+    let large = lstm_lab::bench::gemm_rate(&[[1024, 1024, 1024]], seconds);
+    let json = serde_json::json!({ "gemm_rate_1024": large, "threads": 1, "experiments": experiments });
+    println!("{}", serde_json::to_string_pretty(&json)?);
     Ok(())
 }
