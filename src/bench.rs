@@ -80,7 +80,11 @@ impl Workload {
                 let train = (c.n_samples as f64 * (1.0 - c.validation_split as f64)).floor() as usize;
                 Self {
                     validation_samples: ((c.n_samples - train) * c.epochs) as u64,
-                    ..Self::train(c.model()?, c.batch_size, per_epoch(train, c.batch_size) * c.epochs as u64)
+                    ..Self::train(
+                        c.model()?,
+                        c.batch_size,
+                        per_epoch(train, c.batch_size) * c.epochs as u64,
+                    )
                 }
             }
         })

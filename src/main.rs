@@ -138,7 +138,10 @@ fn run(cli: Cli) -> Result<()> {
 
 fn floor(seconds: f64) -> Result<()> {
     if !(seconds > 0.0 && seconds.is_finite()) {
-        return Err(Error::invalid("seconds", format!("must be positive, got {seconds}")));
+        return Err(Error::invalid(
+            "seconds",
+            format!("must be positive, got {seconds}"),
+        ));
     }
     let experiments = Experiment::ALL
         .iter()

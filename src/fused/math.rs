@@ -5,13 +5,19 @@
 //! CPU has them (`pulp`'s runtime dispatch) and falls back to the baseline otherwise. The code
 //! never calls `mul_add` itself, so the baseline and the AVX2 build round identically.
 
-/// Runs `f` compiled for the best instruction set this CPU offers (AVX2 + FMA on x86-64).
+/// Runs `op` compiled for the best instruction set this CPU offers (AVX2 + FMA on x86-64).
+///
+/// `op` is a struct whose `with_simd` is `#[inline(always)]` and calls only
+/// `#[inline(always)]` loops: everything it inlines is compiled with those target features.
 #[inline(always)]
-pub fn simd<R>(f: impl FnOnce() -> R) -> R {
-    pulp::Arch::new().dispatch(f)
+pub fn simd<Op: pulp::WithSimd>(op: Op) -> Op::Output {
+    pulp::Arch::new().dispatch(op)
 }
 
 const LOG2_E: f32 = std::f32::consts::LOG2_E;
+/// `1.5 * 2^23`: adding it rounds an `f32` of magnitude below `2^22` to an integer, which then
+/// sits in the low mantissa bits.
+const ROUND: f32 = 12_582_912.0;
 /// ln 2 split in a part exact in f32 and a remainder (Cephes's `expf`).
 const LN2_HI: f32 = 0.693_359_4;
 const LN2_LO: f32 = -2.121_944_4e-4;
@@ -22,7 +28,8 @@ const LN2_LO: f32 = -2.121_944_4e-4;
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
     let x = x.clamp(-87.3, 88.3);
-    let n = (x * LOG2_E + 0.5).floor();
+    let shifted = x * LOG2_E + ROUND;
+    let n = shifted - ROUND; // round(x / ln 2)
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.987_569_2e-4_f32;
     let p = p * r + 1.398_199_9e-3;
@@ -31,7 +38,8 @@ pub fn exp(x: f32) -> f32 {
     let p = p * r + 1.666_666_5e-1;
     let p = p * r + 0.5;
     let p = p * (r * r) + r + 1.0;
-    let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    // 2^n from its exponent bits: the integer n is `shifted`'s bits minus those of ROUND.
+    let two_n = f32::from_bits((shifted.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127)) << 23);
     p * two_n
 }
 
