@@ -34,9 +34,18 @@ notebooks *paths:
 notebooks-self-test:
     {{python}} tools/run_notebooks.py --self-test
 
-# Train seconds of every experiment (CPU), without touching results/.
-bench:
-    cargo run --release {{cargo_features}} -- reproduce --out target/bench
+# lstm-lab against PyTorch and Keras, interleaved rounds (results/bench.json, bench.md); not in CI.
+# Options: --rounds 3 --keras-rounds 1 --experiments echo-whole,echo-partial --rust-only
+bench *args:
+    cargo build --release {{cargo_features}}
+    python3 tools/bench/run.py {{args}}
+
+# PyTorch and Keras for `just bench`, each in its own virtual environment (~7 GB).
+bench-setup:
+    python3 -m venv .venv-torch
+    .venv-torch/bin/pip install --quiet -r tools/bench/requirements-torch.txt
+    python3 -m venv .venv-keras
+    .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt
 
 # Regenerate the Keras parity fixtures in datasets/keras/ (needs Python 3.11 and pip).
 fixtures:

@@ -1,0 +1,186 @@
+"""`just bench`: lstm-lab against PyTorch and Keras on the eight experiments, in one run.
+
+Rounds interleave (ours, PyTorch, Keras, ours, ...) experiment by experiment, each run in a fresh
+process; a ratio is the median of the per-round ratios (Keras: the rounds it ran). Also runs
+`lstm-lab floor` (the experiments' FLOPs and this CPU's GEMM rate on their shapes).
+
+Usage: run.py [--rounds 3] [--keras-rounds 1] [--experiments a,b] [--rust-only]
+Writes results/bench.json and results/bench.md, and prints the table.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BIN = os.path.join(ROOT, "target", "release", "lstm-lab")
+EXPERIMENTS = [
+    "randint-echo", "vanilla-index", "echo-whole", "echo-partial", "alphabet-2step",
+    "alphabet-feature-window", "alphabet-timestep-window", "vanilla-second",
+]
+
+
+def run_child(cmd):
+    """Runs cmd to completion; returns (stdout, peak RSS MiB)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.read()[-2000:]}")
+        return out.read(), usage.ru_maxrss / 1024
+
+
+def ours(name, seed):
+    with tempfile.TemporaryDirectory() as tmp:
+        _, rss = run_child([BIN, "run", name, "--seed", str(seed), "--out", tmp])
+        with open(os.path.join(tmp, f"{name}.json")) as f:
+            record = json.load(f)
+    outcome = record.get("outcome", record)
+    return dict(train_seconds=outcome["train_seconds"], accuracy=outcome["accuracy"], peak_mib=rss)
+
+
+def python_side(python, framework, name, seed):
+    out, rss = run_child([python, os.path.join(HERE, "experiments.py"), framework, name, str(seed)])
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_mib"] = rss
+    return result
+
+
+def median_ratio(num, den):
+    ratios = [a / b for a, b in zip(num, den)]
+    return statistics.median(ratios) if ratios else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--keras-rounds", type=int, default=1)
+    ap.add_argument("--experiments", default=",".join(EXPERIMENTS))
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rust-only", action="store_true", help="only lstm-lab (the CI smoke test)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "results"))
+    args = ap.parse_args()
+    names = args.experiments.split(",")
+    for n in names:
+        if n not in EXPERIMENTS:
+            sys.exit(f"unknown experiment {n!r}; known: {', '.join(EXPERIMENTS)}")
+    torch_py = os.path.join(ROOT, ".venv-torch", "bin", "python")
+    keras_py = os.path.join(ROOT, ".venv-keras", "bin", "python")
+    if not args.rust_only:
+        for p in (torch_py, keras_py):
+            if not os.path.exists(p):
+                sys.exit(f"{p} is missing: run `just bench-setup` first (or pass --rust-only)")
+
+    started = time.time()
+    floor_out, _ = run_child([BIN, "floor", "--seconds", "1"])
+    floor = json.loads(floor_out)
+    floors = {f["experiment"]: f for f in floor["experiments"]}
+    runs = {n: dict(ours=[], pytorch=[], keras=[]) for n in names}
+    for r in range(args.rounds):
+        for n in names:
+            runs[n]["ours"].append(ours(n, args.seed))
+            line = f"round {r + 1}: {n:<26} ours {runs[n]['ours'][-1]['train_seconds']:8.2f} s"
+            if not args.rust_only:
+                runs[n]["pytorch"].append(python_side(torch_py, "torch", n, args.seed))
+                line += f"  pytorch {runs[n]['pytorch'][-1]['train_seconds']:8.2f} s"
+                if r < args.keras_rounds:
+                    runs[n]["keras"].append(python_side(keras_py, "keras", n, args.seed))
+                    line += f"  keras {runs[n]['keras'][-1]['train_seconds']:8.2f} s"
+            print(line, flush=True)
+
+    rows = []
+    for n in names:
+        o = [x["train_seconds"] for x in runs[n]["ours"]]
+        p = [x["train_seconds"] for x in runs[n]["pytorch"]]
+        k = [x["train_seconds"] for x in runs[n]["keras"]]
+        f = floors[n]
+        ours_s = statistics.median(o)
+        rows.append(dict(
+            experiment=n,
+            ours_seconds=ours_s,
+            pytorch_seconds=statistics.median(p) if p else None,
+            keras_seconds=statistics.median(k) if k else None,
+            pytorch_over_ours=median_ratio(p, o),
+            keras_over_ours=median_ratio(k, o),
+            steps_per_second=f["train_steps"] / ours_s if ours_s > 0 else None,
+            peak_mib=max(x["peak_mib"] for x in runs[n]["ours"]),
+            gflop=f["flops"] / 1e9,
+            effective_gflops=f["flops"] / ours_s / 1e9 if ours_s > 0 else None,
+            gemm_gflops=f["gemm_rate"] / 1e9,
+            share_of_gemm=f["flops"] / ours_s / f["gemm_rate"] if ours_s > 0 else None,
+            accuracy=dict(ours=runs[n]["ours"][0]["accuracy"],
+                          pytorch=runs[n]["pytorch"][0]["accuracy"] if p else None,
+                          keras=runs[n]["keras"][0]["accuracy"] if k else None),
+        ))
+    total = lambda key: sum(r[key] for r in rows) if all(r[key] is not None for r in rows) else None
+    summary = dict(
+        ours_seconds=total("ours_seconds"),
+        pytorch_seconds=total("pytorch_seconds"),
+        keras_seconds=total("keras_seconds"),
+    )
+    result = dict(
+        seed=args.seed, rounds=args.rounds, keras_rounds=0 if args.rust_only else args.keras_rounds,
+        cpu=cpu_name(), cores=os.cpu_count(), gemm_gflops_1024=floor["gemm_rate_1024"] / 1e9,
+        wall_seconds=time.time() - started, experiments=rows, total=summary, runs=runs,
+    )
+    md = markdown(result)
+    print("\n" + md)
+    if not args.rust_only or args.out != os.path.join(ROOT, "results"):
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "bench.json"), "w") as f:
+            json.dump(result, f, indent=2)
+        with open(os.path.join(args.out, "bench.md"), "w") as f:
+            f.write(md)
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def markdown(r):
+    fmt = lambda v, spec: "-" if v is None else format(v, spec)
+    lines = [
+        f"Training seconds, seed {r['seed']}, {r['cpu']} ({r['cores']} cores): lstm-lab on the CPU backend "
+        f"(one thread), PyTorch eager (its default threads: one per core), Keras 3 (TensorFlow). Medians of "
+        f"{r['rounds']} interleaved rounds (Keras: {r['keras_rounds']}); ratios are medians of the per-round "
+        f"ratios. GEMM: this CPU's single-thread rate on the experiment's own matrix shapes "
+        f"({r['gemm_gflops_1024']:.0f} GFLOP/s on 1024^3); share = FLOPs / our seconds / GEMM rate.",
+        "",
+        "| experiment | lstm-lab s | PyTorch s | Keras s | PyTorch / ours | Keras / ours | steps/s | peak MiB | GFLOP | GFLOP/s | GEMM GFLOP/s | share |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for x in r["experiments"]:
+        lines.append(
+            f"| {x['experiment']} | {x['ours_seconds']:.2f} | {fmt(x['pytorch_seconds'], '.2f')} | "
+            f"{fmt(x['keras_seconds'], '.1f')} | {fmt(x['pytorch_over_ours'], '.2f')} | "
+            f"{fmt(x['keras_over_ours'], '.1f')} | {fmt(x['steps_per_second'], '.0f')} | {x['peak_mib']:.0f} | "
+            f"{x['gflop']:.1f} | {fmt(x['effective_gflops'], '.1f')} | {x['gemm_gflops']:.0f} | "
+            f"{fmt(x['share_of_gemm'], '.0%')} |"
+        )
+    t = r["total"]
+    ratio = lambda a, b: None if a is None or b is None else a / b
+    lines.append(
+        f"| total | {t['ours_seconds']:.2f} | {fmt(t['pytorch_seconds'], '.2f')} | {fmt(t['keras_seconds'], '.1f')} | "
+        f"{fmt(ratio(t['pytorch_seconds'], t['ours_seconds']), '.2f')} | "
+        f"{fmt(ratio(t['keras_seconds'], t['ours_seconds']), '.1f')} | | | | | | |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
