@@ -150,14 +150,13 @@ pub fn shapes(model: &ModelConfig, batch: usize, backward: bool) -> Vec<Shape> {
 /// Single-threaded GEMM throughput (FLOP/s) of the crate's kernel ([`gemm`]) on `shapes`,
 /// run back to back (as a training step runs them) until `seconds` have passed.
 pub fn gemm_rate(shapes: &[Shape], seconds: f64) -> f64 {
-    let buffers: Vec<(Vec<f32>, Vec<f32>, Vec<f32>)> = shapes
+    let mut buffers: Vec<(Vec<f32>, Vec<f32>, Vec<f32>)> = shapes
         .iter()
         .map(|&[m, k, n]| {
             let fill = |len: usize| (0..len).map(|i| ((i % 17) as f32 - 8.0) * 0.01).collect();
             (fill(m * k), fill(k * n), vec![0.0; m * n])
         })
         .collect();
-    let mut buffers = buffers;
     let mut run = || {
         for (&[m, k, n], (a, b, c)) in shapes.iter().zip(buffers.iter_mut()) {
             gemm(m, n, k, c, n, false, Mat::rows(a, k), Mat::rows(b, n));
