@@ -132,7 +132,9 @@ pub struct Evaluation {
 /// across batches, until [`Learner::reset_states`].
 #[derive(Debug, Clone)]
 pub struct Learner {
-    model: LstmModel,
+    /// Always `Some`, except inside [`Learner::train_step`] while Adam consumes the model (so the
+    /// update can reuse the parameters' buffers in place).
+    model: Option<LstmModel>,
     optimizer: KerasAdam,
     stateful: bool,
     state: Option<ModelState>,
@@ -154,7 +156,7 @@ impl Learner {
             ));
         }
         Ok(Self {
-            model,
+            model: Some(model),
             optimizer: adam.init()?,
             stateful,
             state: None,
@@ -163,7 +165,9 @@ impl Learner {
 
     /// The network.
     pub fn model(&self) -> &LstmModel {
-        &self.model
+        self.model
+            .as_ref()
+            .expect("the model is only taken out during an optimiser step")
     }
 
     /// The optimizer (its step count, its settings).
@@ -187,7 +191,7 @@ impl Learner {
     }
 
     fn device(&self) -> Device {
-        self.model.encoder.kernel.val().device()
+        self.model().encoder.kernel.val().device()
     }
 
     fn check_data(&self, x: &Array3, y: Option<&Array3>, batch_size: usize) -> Result<()> {
@@ -195,10 +199,10 @@ impl Learner {
         if n == 0 {
             return Err(Error::Empty { what: "the input X" });
         }
-        if features != self.model.features() {
+        if features != self.model().features() {
             return Err(Error::Shape {
                 context: "features of X vs the model's input",
-                expected: vec![self.model.features()],
+                expected: vec![self.model().features()],
                 actual: vec![features],
             });
         }
@@ -211,10 +215,10 @@ impl Learner {
                     actual: vec![ny],
                 });
             }
-            if classes != self.model.classes() {
+            if classes != self.model().classes() {
                 return Err(Error::Shape {
                     context: "classes of y vs the model's output",
-                    expected: vec![self.model.classes()],
+                    expected: vec![self.model().classes()],
                     actual: vec![classes],
                 });
             }
@@ -321,13 +325,14 @@ impl Learner {
     /// - xb: `[batch, steps, features]`, yb: `[batch, out_steps, classes]`
     pub fn train_step(&mut self, xb: Tensor<3>, yb: Tensor<3>) -> (Tensor<1>, Tensor<1>) {
         let state = if self.stateful { self.state.take() } else { None };
-        let (logits, new_state) = self.model.forward(xb, state);
+        let (logits, new_state) = self.model().forward(xb, state);
         if self.stateful {
             self.state = Some(plain_state(new_state));
         }
-        let loss = self.model.loss_kind().forward(logits.clone(), yb.clone());
+        let loss = self.model().loss_kind().forward(logits.clone(), yb.clone());
         let grads = loss.backward();
-        self.model = self.optimizer.step(self.model.clone(), &grads);
+        let model = self.model.take().expect("a model between steps");
+        self.model = Some(self.optimizer.step(model, &grads));
         let correct = correct_count(logits.without_autodiff(), yb.without_autodiff());
         (loss.without_autodiff(), correct)
     }
@@ -335,7 +340,7 @@ impl Learner {
     /// Logits of `x`, batch by batch, carrying state when stateful.
     fn forward_batches(&mut self, x: &Array3, batch_size: usize) -> Vec<Tensor<3>> {
         let device = self.device();
-        let model = self.model.valid();
+        let model = self.model().valid();
         let xs = x.to_tensor(&device).without_autodiff();
         let n = x.len();
         (0..n)
@@ -370,7 +375,7 @@ impl Learner {
         let rows = (y.len() * y.shape()[1]) as f32;
         let correct = scalar(correct_count(logits.clone(), targets.clone()));
         // Keras averages per-batch losses weighted by batch size: the mean over all rows.
-        let loss = scalar(self.model.loss_kind().forward(logits, targets));
+        let loss = scalar(self.model().loss_kind().forward(logits, targets));
         Ok(Evaluation {
             loss,
             accuracy: correct / rows,

@@ -94,8 +94,24 @@ impl EchoConfig {
     }
 
     fn epoch_data<R: Rng>(&self, rng: &mut R) -> Result<(Array3, Array3)> {
-        let (xs, ys): (Vec<Array3>, Vec<Array3>) = (0..self.sequences_per_epoch)
-            .map(|_| self.get_data(rng).map(|f| (f.x, f.y)))
+        self.frame_epoch(self.draw_epoch(rng)?)
+    }
+
+    /// The random part of one epoch's data: `sequences_per_epoch` fresh sequences.
+    fn draw_epoch<R: Rng>(&self, rng: &mut R) -> Result<Vec<Vec<usize>>> {
+        (0..self.sequences_per_epoch)
+            .map(|_| generate_sequence(rng, self.length, self.n_unique))
+            .collect()
+    }
+
+    /// The deterministic part: each sequence one-hot encoded and framed, then concatenated.
+    fn frame_epoch(&self, sequences: Vec<Vec<usize>>) -> Result<(Array3, Array3)> {
+        let (xs, ys): (Vec<Array3>, Vec<Array3>) = sequences
+            .iter()
+            .map(|sequence| {
+                let encoded = one_hot_encode(sequence, self.n_unique)?;
+                to_supervised(&encoded, self.n_in, self.n_out).map(|f| (f.x, f.y))
+            })
             .collect::<Result<Vec<_>>>()?
             .into_iter()
             .unzip();
@@ -127,7 +143,8 @@ impl EchoConfig {
             self.batch_size,
             &mut rng,
             options.progress,
-            |rng| self.epoch_data(rng),
+            |rng| self.draw_epoch(rng),
+            |sequences| self.frame_epoch(sequences),
         )?;
         let score = FreshScore::measure(
             &mut learner,

@@ -253,27 +253,54 @@ pub(crate) fn labels(a: &Array3) -> Vec<usize> {
 
 /// The tutorials' training loop for a stateful model: `epochs` times, one epoch (no shuffle) on
 /// freshly generated data, then a state reset. Returns the history and the training seconds.
-pub(crate) fn fit_on_fresh<R: rand::Rng>(
+///
+/// Fresh data comes in two parts: `draw` takes the random values from `rng` (on this thread,
+/// in epoch order), `frame` turns them into `(x, y)` (the pandas-style framing, no randomness).
+/// Framing runs on a second thread one epoch ahead, so it overlaps training. The numbers are
+/// those of drawing and framing in turn: an unshuffled fit takes nothing from `rng`, so drawing
+/// epoch `e + 1` before fitting epoch `e` leaves every draw where it was.
+pub(crate) fn fit_on_fresh<R: rand::Rng, D: Send>(
     learner: &mut crate::train::Learner,
     epochs: usize,
     batch_size: usize,
     rng: &mut R,
     progress: bool,
-    mut data: impl FnMut(&mut R) -> Result<(Array3, Array3)>,
+    mut draw: impl FnMut(&mut R) -> Result<D>,
+    frame: impl Fn(D) -> Result<(Array3, Array3)> + Sync,
 ) -> Result<(History, f64)> {
     let fit = crate::train::FitConfig::new(1, batch_size).with_shuffle(false);
     let bar = crate::train::progress_bar(progress, epochs as u64, "fits");
     let mut history = History::default();
     let start = std::time::Instant::now();
-    for _ in 0..epochs {
-        let (x, y) = data(rng)?;
-        history.extend(learner.fit(&x, &y, &fit, rng)?);
-        learner.reset_states();
-        if let (Some(l), Some(a)) = (history.loss.last(), history.accuracy.last()) {
-            bar.set_message(format!("loss {l:.4} acc {a:.4}"));
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_framer, raw) = std::sync::mpsc::channel::<D>();
+        let (framed_tx, framed) = std::sync::mpsc::channel();
+        let frame = &frame;
+        scope.spawn(move || {
+            for values in raw {
+                if framed_tx.send(frame(values)).is_err() {
+                    break;
+                }
+            }
+        });
+        let closed = || Error::invalid("framing", "the framing thread stopped");
+        if epochs > 0 {
+            to_framer.send(draw(rng)?).map_err(|_| closed())?;
         }
-        bar.inc(1);
-    }
+        for epoch in 0..epochs {
+            if epoch + 1 < epochs {
+                to_framer.send(draw(rng)?).map_err(|_| closed())?;
+            }
+            let (x, y) = framed.recv().map_err(|_| closed())??;
+            history.extend(learner.fit(&x, &y, &fit, rng)?);
+            learner.reset_states();
+            if let (Some(l), Some(a)) = (history.loss.last(), history.accuracy.last()) {
+                bar.set_message(format!("loss {l:.4} acc {a:.4}"));
+            }
+            bar.inc(1);
+        }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     Ok((history, start.elapsed().as_secs_f64()))
 }

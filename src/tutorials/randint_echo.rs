@@ -50,8 +50,12 @@ impl Default for RandintEchoConfig {
 impl RandintEchoConfig {
     /// `generate_data()`: a fresh sequence, one-hot encoded and framed with `n_lags` lags.
     pub fn generate_data<R: Rng>(&self, rng: &mut R) -> Result<Framed> {
-        let sequence = generate_sequence(rng, self.length, self.n_unique)?;
-        lag_echo(&one_hot_encode(&sequence, self.n_unique)?, self.n_lags)
+        self.frame(&generate_sequence(rng, self.length, self.n_unique)?)
+    }
+
+    /// One sequence one-hot encoded and framed with `n_lags` lags.
+    pub fn frame(&self, sequence: &[usize]) -> Result<Framed> {
+        lag_echo(&one_hot_encode(sequence, self.n_unique)?, self.n_lags)
     }
 
     /// The tutorial's model: LSTM(50) on `[5, 100]` -> Dense(100).
@@ -77,7 +81,8 @@ impl RandintEchoConfig {
             self.batch_size,
             &mut rng,
             options.progress,
-            data,
+            |rng| generate_sequence(rng, self.length, self.n_unique),
+            |sequence| self.frame(&sequence).map(|f| (f.x, f.y)),
         )?;
         let score = FreshScore::measure(&mut learner, self.eval_sequences, self.batch_size, &mut rng, data)?;
         let flatten = |v: &[Vec<usize>]| v.concat();
