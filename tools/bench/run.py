@@ -38,9 +38,9 @@ def run_child(cmd):
         return out.read(), usage.ru_maxrss / 1024
 
 
-def ours(name, seed):
+def ours(name, seed, binary=BIN):
     with tempfile.TemporaryDirectory() as tmp:
-        _, rss = run_child([BIN, "run", name, "--seed", str(seed), "--out", tmp])
+        _, rss = run_child([binary, "run", name, "--seed", str(seed), "--out", tmp])
         with open(os.path.join(tmp, f"{name}.json")) as f:
             record = json.load(f)
     outcome = record.get("outcome", record)
@@ -67,6 +67,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rust-only", action="store_true", help="only lstm-lab (the CI smoke test)")
     ap.add_argument("--out", default=os.path.join(ROOT, "results"))
+    ap.add_argument("--baseline", help="another lstm-lab binary (say, an older commit's) to time in the same rounds")
     args = ap.parse_args()
     names = args.experiments.split(",")
     for n in names:
@@ -83,11 +84,14 @@ def main():
     floor_out, _ = run_child([BIN, "floor", "--seconds", "1"])
     floor = json.loads(floor_out)
     floors = {f["experiment"]: f for f in floor["experiments"]}
-    runs = {n: dict(ours=[], pytorch=[], keras=[]) for n in names}
+    runs = {n: dict(ours=[], baseline=[], pytorch=[], keras=[]) for n in names}
     for r in range(args.rounds):
         for n in names:
             runs[n]["ours"].append(ours(n, args.seed))
             line = f"round {r + 1}: {n:<26} ours {runs[n]['ours'][-1]['train_seconds']:8.2f} s"
+            if args.baseline:
+                runs[n]["baseline"].append(ours(n, args.seed, args.baseline))
+                line += f"  baseline {runs[n]['baseline'][-1]['train_seconds']:8.2f} s"
             if not args.rust_only:
                 runs[n]["pytorch"].append(python_side(torch_py, "torch", n, args.seed))
                 line += f"  pytorch {runs[n]['pytorch'][-1]['train_seconds']:8.2f} s"
@@ -101,11 +105,13 @@ def main():
         o = [x["train_seconds"] for x in runs[n]["ours"]]
         p = [x["train_seconds"] for x in runs[n]["pytorch"]]
         k = [x["train_seconds"] for x in runs[n]["keras"]]
+        base = [x["train_seconds"] for x in runs[n]["baseline"]]
         f = floors[n]
         ours_s = statistics.median(o)
         rows.append(dict(
             experiment=n,
             ours_seconds=ours_s,
+            baseline_seconds=statistics.median(base) if base else None,
             pytorch_seconds=statistics.median(p) if p else None,
             keras_seconds=statistics.median(k) if k else None,
             pytorch_over_ours=median_ratio(p, o),
@@ -123,12 +129,13 @@ def main():
     total = lambda key: sum(r[key] for r in rows) if all(r[key] is not None for r in rows) else None
     summary = dict(
         ours_seconds=total("ours_seconds"),
+        baseline_seconds=total("baseline_seconds"),
         pytorch_seconds=total("pytorch_seconds"),
         keras_seconds=total("keras_seconds"),
     )
     result = dict(
         seed=args.seed, rounds=args.rounds, keras_rounds=0 if args.rust_only else args.keras_rounds,
-        cpu=cpu_name(), cores=os.cpu_count(), gemm_gflops_1024=floor["gemm_rate_1024"] / 1e9,
+        baseline=args.baseline, cpu=cpu_name(), cores=os.cpu_count(), gemm_gflops_1024=floor["gemm_rate_1024"] / 1e9,
         wall_seconds=time.time() - started, experiments=rows, total=summary, runs=runs,
     )
     md = markdown(result)
@@ -179,6 +186,10 @@ def markdown(r):
         f"{fmt(ratio(t['pytorch_seconds'], t['ours_seconds']), '.2f')} | "
         f"{fmt(ratio(t['keras_seconds'], t['ours_seconds']), '.1f')} | | | | | | |"
     )
+    if t["baseline_seconds"] is not None:
+        lines += ["", f"Baseline (`{r['baseline']}`), timed in the same rounds: {t['baseline_seconds']:.2f} s in total, "
+                  f"{t['baseline_seconds'] / t['ours_seconds']:.2f}x ours. Per experiment: "
+                  + ", ".join(f"{x['experiment']} {x['baseline_seconds']:.2f} s" for x in r["experiments"]) + "."]
     return "\n".join(lines) + "\n"
 
 
