@@ -89,8 +89,12 @@ impl EchoConfig {
 
     /// `get_data(n_in, n_out)`: a fresh sequence, one-hot encoded and framed.
     pub fn get_data<R: Rng>(&self, rng: &mut R) -> Result<Framed> {
-        let sequence = generate_sequence(rng, self.length, self.n_unique)?;
-        to_supervised(&one_hot_encode(&sequence, self.n_unique)?, self.n_in, self.n_out)
+        self.frame(&generate_sequence(rng, self.length, self.n_unique)?)
+    }
+
+    /// One sequence one-hot encoded and framed with `to_supervised(n_in, n_out)`.
+    pub fn frame(&self, sequence: &[usize]) -> Result<Framed> {
+        to_supervised(&one_hot_encode(sequence, self.n_unique)?, self.n_in, self.n_out)
     }
 
     fn epoch_data<R: Rng>(&self, rng: &mut R) -> Result<(Array3, Array3)> {
@@ -108,10 +112,7 @@ impl EchoConfig {
     fn frame_epoch(&self, sequences: Vec<Vec<usize>>) -> Result<(Array3, Array3)> {
         let (xs, ys): (Vec<Array3>, Vec<Array3>) = sequences
             .iter()
-            .map(|sequence| {
-                let encoded = one_hot_encode(sequence, self.n_unique)?;
-                to_supervised(&encoded, self.n_in, self.n_out).map(|f| (f.x, f.y))
-            })
+            .map(|sequence| self.frame(sequence).map(|f| (f.x, f.y)))
             .collect::<Result<Vec<_>>>()?
             .into_iter()
             .unzip();
