@@ -62,7 +62,11 @@ pub fn tanh(x: f32) -> f32 {
 pub fn activate_gates(z: &mut [f32], units: usize) {
     let (ifg, o) = z.split_at_mut(3 * units);
     let (i_f, g) = ifg.split_at_mut(2 * units);
-    for v in i_f.iter_mut().chain(o.iter_mut()) {
+    // Two plain loops, not a chained iterator: the compiler vectorises these.
+    for v in i_f.iter_mut() {
+        *v = sigmoid(*v);
+    }
+    for v in o.iter_mut() {
         *v = sigmoid(*v);
     }
     for v in g.iter_mut() {
