@@ -43,9 +43,9 @@ fn owned_f32(t: FlexTensor) -> FlexTensor {
     }
 }
 
-fn dims(x: &FlexTensor, h0: &FlexTensor) -> Dims {
+/// Sizes from the input `[batch, steps, d_input]` and the memory units.
+fn dims(x: &FlexTensor, units: usize) -> Dims {
     let [batch, steps, d_input] = x.shape().dims::<3>();
-    let [_, units] = h0.shape().dims::<2>();
     Dims {
         batch,
         steps,
@@ -106,7 +106,7 @@ impl LstmKernels for Flex {
         h0: FlexTensor,
         c0: FlexTensor,
     ) -> LstmTrace<Self> {
-        let d = dims(&x, &h0);
+        let d = dims(&x, h0.shape().dims::<2>()[1]);
         let (kernel, recurrent, bias) = (values(&kernel), values(&recurrent), values(&bias));
         let trace = cpu::forward(
             d,
@@ -136,14 +136,13 @@ impl LstmKernels for Flex {
         trace: LstmTrace<Self>,
         needs: Needs,
     ) -> LstmGrads<Self> {
-        let [batch, steps, d_input] = x.shape().dims::<3>();
-        let [units, _] = recurrent.shape().dims::<2>();
-        let d = Dims {
+        let d = dims(&x, recurrent.shape().dims::<2>()[0]);
+        let Dims {
             batch,
             steps,
             d_input,
             units,
-        };
+        } = d;
         let (kernel, recurrent) = (values(&kernel), values(&recurrent));
         let (gates, cells, h_prev) = (values(&trace.gates), values(&trace.cells), values(&trace.h_prev));
         let g = cpu::backward(

@@ -118,6 +118,12 @@ def run_torch(name, seed):
     def adam(model):
         return torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
 
+    def train_step(opt, logits, y):
+        loss = loss_fn(logits, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
     steps = 0
     if s["kind"] in ("randint", "echo"):
         if s["kind"] == "randint":
@@ -136,10 +142,7 @@ def run_torch(name, seed):
                 xb, yb = torch.from_numpy(x[b : b + s["batch"]]), y[b : b + s["batch"]]
                 logits, state = model(xb, state, many)
                 state = detach(state)
-                loss = loss_fn(logits, yb)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
+                train_step(opt, logits, yb)
                 steps += 1
         seconds = time.perf_counter() - start
         correct = []
@@ -167,10 +170,7 @@ def run_torch(name, seed):
             for b in range(0, split, batch):
                 idx = order[b : b + batch]
                 logits, _ = model(torch.from_numpy(xt[idx]))
-                loss = loss_fn(logits, yt[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
+                train_step(opt, logits, yt[idx])
                 steps += 1
             if split < len(x):
                 with torch.no_grad():
@@ -189,10 +189,7 @@ def run_torch(name, seed):
         for _ in range(s["fits"]):
             x, y = index_data(rng, s)
             logits, _ = model(torch.from_numpy(x))
-            loss = loss_fn(logits, y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+            train_step(opt, logits, y)
             steps += 1
         seconds = time.perf_counter() - start
         x, y = index_data(rng, s, 100)
