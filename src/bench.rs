@@ -19,7 +19,7 @@
 use crate::error::Result;
 use crate::fused::math::{Mat, gemm};
 use crate::models::{ModelConfig, Topology};
-use crate::tutorials::{Experiment, alphabet, echo, randint_echo, vanilla_index, vanilla_second};
+use crate::tutorials::Experiment;
 use serde::Serialize;
 use std::time::Instant;
 
@@ -42,61 +42,14 @@ pub struct Workload {
 impl Workload {
     /// The workload of `experiment` with its tutorial config.
     pub fn of(experiment: Experiment) -> Result<Self> {
-        let per_epoch = |samples: usize, batch: usize| samples.div_ceil(batch) as u64;
-        Ok(match experiment {
-            Experiment::RandintEcho => {
-                let c = randint_echo::RandintEchoConfig::default();
-                let steps = per_epoch(c.length - c.n_lags, c.batch_size) * c.fits as u64;
-                Self::train(c.model()?, c.batch_size, steps)
-            }
-            Experiment::VanillaIndex => {
-                let c = vanilla_index::VanillaIndexConfig::default();
-                Self::train(c.model()?, c.examples_per_fit, c.fits as u64)
-            }
-            Experiment::EchoWhole | Experiment::EchoPartial => {
-                let c = if experiment == Experiment::EchoWhole {
-                    echo::EchoConfig::whole()
-                } else {
-                    echo::EchoConfig::partial()
-                };
-                let samples = (c.length - c.n_in + 1) * c.sequences_per_epoch;
-                let steps = per_epoch(samples, c.batch_size) * c.epochs as u64;
-                Self::train(c.model()?, c.batch_size, steps)
-            }
-            Experiment::Alphabet2Step
-            | Experiment::AlphabetFeatureWindow
-            | Experiment::AlphabetTimestepWindow => {
-                let c = match experiment {
-                    Experiment::Alphabet2Step => alphabet::AlphabetConfig::two_step(),
-                    Experiment::AlphabetFeatureWindow => alphabet::AlphabetConfig::feature_window(),
-                    _ => alphabet::AlphabetConfig::timestep_window(),
-                };
-                let samples = crate::data::ALPHABET.len() - c.window.letters();
-                let steps = per_epoch(samples, c.batch_size) * c.epochs as u64;
-                Self::train(c.model()?, c.batch_size, steps)
-            }
-            Experiment::VanillaSecond => {
-                let c = vanilla_second::VanillaSecondConfig::default();
-                let train = (c.n_samples as f64 * (1.0 - c.validation_split as f64)).floor() as usize;
-                Self {
-                    validation_samples: ((c.n_samples - train) * c.epochs) as u64,
-                    ..Self::train(
-                        c.model()?,
-                        c.batch_size,
-                        per_epoch(train, c.batch_size) * c.epochs as u64,
-                    )
-                }
-            }
+        let c = experiment.config();
+        let epochs = c.epochs() as u64;
+        Ok(Self {
+            model: c.model()?,
+            batch: c.batch_size(),
+            train_steps: c.samples_per_epoch().div_ceil(c.batch_size()) as u64 * epochs,
+            validation_samples: c.validation_samples_per_epoch() as u64 * epochs,
         })
-    }
-
-    fn train(model: ModelConfig, batch: usize, train_steps: u64) -> Self {
-        Self {
-            model,
-            batch,
-            train_steps,
-            validation_samples: 0,
-        }
     }
 
     /// The products of one training step (forward and backward) on `batch` samples.

@@ -38,6 +38,7 @@ pub mod notebook;
 pub mod optim;
 pub mod plot;
 pub mod report;
+pub mod study;
 pub mod summary;
 pub mod train;
 pub mod tutorials;

@@ -3,10 +3,12 @@
 //! ```text
 //! cargo run --release -- reproduce                 # all eight, tutorial scale, CPU, seed 1
 //! cargo run --release -- run echo-whole --seeds 5  # one experiment, seeds 1..=5
+//! cargo run --release -- study --seeds 20          # every claim over 20 seeds, beside Keras's
 //! ```
 
 use clap::{Args, Parser, Subcommand};
-use lstm_lab::report::{RunRecord, Staging, Summary, update_readme};
+use lstm_lab::report::{RunRecord, Staging, Summary, update_readme, update_readme_section};
+use lstm_lab::study::{self, Grid, KerasStudy, Part, Shard, Study};
 use lstm_lab::tutorials::{Experiment, RunOptions};
 use lstm_lab::{Error, Result, device};
 use std::io::{IsTerminal, Write};
@@ -26,12 +28,15 @@ enum Command {
     Reproduce(Options),
     /// Run one experiment (by id, e.g. echo-whole) and update its results.
     Run {
-        /// Experiment id: randint-echo, vanilla-index, echo-whole, echo-partial,
-        /// alphabet-2step, alphabet-feature-window, alphabet-timestep-window, vanilla-second.
-        id: String,
+        /// The experiment.
+        #[arg(value_enum)]
+        id: Experiment,
         #[command(flatten)]
         options: Options,
     },
+    /// The reproducibility study: every experiment over many seeds, each tutorial claim judged
+    /// on the distribution beside real Keras's (results/study.json, study.md, plots/study-*).
+    Study(StudyArgs),
     /// Print, as JSON, each experiment's training FLOPs and this CPU's GEMM rate on its own
     /// matrix shapes and on a 1024^3 product (the floor `just bench` compares against).
     Floor {
@@ -63,6 +68,80 @@ struct Options {
     batch_scale: usize,
 }
 
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct StudyArgs {
+    #[command(subcommand)]
+    action: Option<StudyAction>,
+    #[command(flatten)]
+    grid: StudyOptions,
+}
+
+#[derive(Subcommand)]
+enum StudyAction {
+    /// Combine the parts that `study --shard I/N` wrote (files, or folders holding
+    /// study-part-*.json) into study.json; refuses overlaps and gaps.
+    Merge {
+        /// Part files, or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Keras's runs (tools/keras_study.py).
+        #[arg(long, default_value = KERAS_STUDY)]
+        keras: PathBuf,
+    },
+    /// Re-run the first seeds of every experiment of a study.json and check that they give the
+    /// same numbers (everything but the seconds).
+    Check {
+        /// Seeds per experiment to re-run.
+        #[arg(long, default_value_t = 2)]
+        seeds: u64,
+        /// The study to check against.
+        #[arg(long, default_value = "results/study.json")]
+        study: PathBuf,
+        /// Runs at a time (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+}
+
+#[derive(Args)]
+struct StudyOptions {
+    /// Seeds per experiment.
+    #[arg(long, default_value_t = 20)]
+    seeds: u64,
+    /// First seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Experiments to run, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    experiments: Vec<Experiment>,
+    /// Runs at a time (default: one per core); the numbers do not depend on it.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Override the tutorials' epochs (or fits).
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Run only the I-th of N disjoint slices of the grid and write study-part-I-of-N.json
+    /// (combine them with `study merge`).
+    #[arg(long)]
+    shard: Option<Shard>,
+    /// cpu, or wgpu (needs a build with `--features wgpu`).
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Output folder.
+    #[arg(long, default_value = "results")]
+    out: PathBuf,
+    /// Keras's runs (tools/keras_study.py).
+    #[arg(long, default_value = KERAS_STUDY)]
+    keras: PathBuf,
+}
+
+/// Where `just keras-study` writes real Keras's runs.
+const KERAS_STUDY: &str = "datasets/keras/study.json";
+
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,7 +155,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     let (experiments, options, all) = match cli.command {
         Command::Reproduce(options) => (Experiment::ALL.to_vec(), options, true),
-        Command::Run { id, options } => (vec![id.parse::<Experiment>()?], options, false),
+        Command::Run { id, options } => (vec![id], options, false),
+        Command::Study(args) => return study(args),
         Command::Floor { seconds } => return floor(seconds),
     };
     if options.seeds == 0 {
@@ -150,5 +230,103 @@ fn floor(seconds: f64) -> Result<()> {
     let large = lstm_lab::bench::gemm_rate(&[[1024, 1024, 1024]], seconds);
     let json = serde_json::json!({ "gemm_rate_1024": large, "threads": 1, "experiments": experiments });
     println!("{}", serde_json::to_string_pretty(&json)?);
+    Ok(())
+}
+
+fn jobs_or_cores(jobs: Option<usize>) -> usize {
+    jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn study(args: StudyArgs) -> Result<()> {
+    let progress = std::io::stderr().is_terminal();
+    match args.action {
+        Some(StudyAction::Merge { paths, out, keras }) => {
+            let part = study::merge(&study::find_parts(&paths)?)?;
+            finish_study(part, &out, &keras)
+        }
+        Some(StudyAction::Check { seeds, study, jobs }) => {
+            let saved = Study::load(&study)?;
+            let grid = &saved.part.grid;
+            let seeds = seeds.min(grid.seeds);
+            let check = Grid::new(grid.experiments.clone(), grid.first_seed, seeds)?;
+            let device = device::from_name(&saved.part.device)?;
+            let runs = study::run_cells(
+                &check.cells(),
+                jobs_or_cores(jobs),
+                saved.part.epochs,
+                &device,
+                progress,
+            )?;
+            saved.check(&runs)?;
+            println!(
+                "{} runs ({} seeds of {} experiments) agree with {}",
+                runs.len(),
+                seeds,
+                check.experiments.len(),
+                study.display()
+            );
+            Ok(())
+        }
+        None => {
+            let o = args.grid;
+            let experiments = if o.experiments.is_empty() {
+                Experiment::ALL.to_vec()
+            } else {
+                o.experiments
+            };
+            let grid = Grid::new(experiments, o.seed, o.seeds)?;
+            let cells = match o.shard {
+                Some(shard) => grid.shard(shard),
+                None => grid.cells(),
+            };
+            let device = device::from_name(&o.device)?;
+            let jobs = jobs_or_cores(o.jobs);
+            eprintln!("study: {} runs, {jobs} at a time", cells.len());
+            let start = std::time::Instant::now();
+            let runs = study::run_cells(&cells, jobs, o.epochs, &device, progress)?;
+            eprintln!(
+                "study: {} runs in {:.1} s",
+                runs.len(),
+                start.elapsed().as_secs_f64()
+            );
+            let part = Part {
+                grid,
+                shard: o.shard,
+                epochs: o.epochs,
+                device: o.device,
+                runs,
+            };
+            match o.shard {
+                Some(shard) => {
+                    let mut staging = Staging::new(&o.out)?;
+                    let name = Part::file_name(shard);
+                    staging.write(&name, serde_json::to_string_pretty(&part)?.as_bytes())?;
+                    staging.commit()?;
+                    println!("{}: shard {shard} of the study", o.out.join(name).display());
+                    Ok(())
+                }
+                None => finish_study(part, &o.out, &o.keras),
+            }
+        }
+    }
+}
+
+/// Judges a complete study against Keras's runs and writes study.json, study.md, the plots and
+/// (for results/) the README's verdict table.
+fn finish_study(part: Part, out: &Path, keras_path: &Path) -> Result<()> {
+    let keras = KerasStudy::load(keras_path)?;
+    let study = Study::new(part, Some((keras_path, &keras)))?;
+    let markdown = study.to_markdown();
+    let mut staging = Staging::new(out)?;
+    staging.write("study.json", serde_json::to_string_pretty(&study)?.as_bytes())?;
+    staging.write("study.md", markdown.as_bytes())?;
+    for (name, chart) in study.charts()? {
+        staging.write(&format!("plots/{name}.svg"), chart.as_str().as_bytes())?;
+    }
+    staging.commit()?;
+    println!("{markdown}");
+    if out == Path::new("results") && update_readme_section("README.md".as_ref(), "study", &markdown)? {
+        println!("README.md: verdict table updated");
+    }
     Ok(())
 }

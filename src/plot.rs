@@ -251,3 +251,200 @@ pub fn accuracy_bars(bars: &[(String, Option<f64>, f64)], title: &str) -> Result
     }
     Ok(Svg(svg))
 }
+
+/// Each group's values as a strip of points (ties side by side), its median as a bar, and the
+/// tutorial's reported number as a dashed line: the study's "ours beside Keras" chart.
+///
+/// `groups`: `(name, values)`, left to right; an empty group is drawn as "no runs".
+pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>) -> Result<Svg> {
+    let all: Vec<f64> = groups
+        .iter()
+        .flat_map(|g| g.1.iter().copied())
+        .chain(reported)
+        .collect();
+    if all.is_empty() {
+        return Err(Error::Empty {
+            what: "the values to plot",
+        });
+    }
+    let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1.0);
+    let (lo, hi) = ((lo - pad).max(0.0), (hi + pad).min(100.0 + pad));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 380)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let n = groups.len();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 17))
+            .margin(12)
+            .x_label_area_size(35)
+            .y_label_area_size(55)
+            .build_cartesian_2d(-0.5f64..n as f64 - 0.5, lo..hi)
+            .map_err(plot_error)?;
+        let names: Vec<String> = groups
+            .iter()
+            .map(|(name, values)| match values.len() {
+                0 => format!("{name} (no runs)"),
+                k => format!("{name} ({k} seeds)"),
+            })
+            .collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                match names.get(i as usize) {
+                    Some(name) if (x - i).abs() < 1e-6 && i >= 0.0 => name.clone(),
+                    _ => String::new(),
+                }
+            })
+            .y_desc("percent")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(plot_error)?;
+        if let Some(r) = reported {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-0.5, r), (n as f64 - 0.5, r)],
+                    6,
+                    4,
+                    RGBColor(90, 90, 90).stroke_width(2),
+                ))
+                .map_err(plot_error)?
+                .label(format!("tutorial: {r:.2}%"))
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(90, 90, 90)));
+        }
+        let colors = [CURVE, VALIDATION];
+        for (g, (_, values)) in groups.iter().enumerate() {
+            let color = colors[g % colors.len()];
+            // Equal values sit side by side, centred on the group.
+            let mut seen: Vec<(f64, usize)> = Vec::new();
+            let points: Vec<(f64, f64)> = values
+                .iter()
+                .map(|&v| {
+                    let k = match seen.iter_mut().find(|(w, _)| *w == v) {
+                        Some((_, k)) => {
+                            *k += 1;
+                            *k
+                        }
+                        None => {
+                            seen.push((v, 0));
+                            0
+                        }
+                    };
+                    let offset = if k % 2 == 0 {
+                        k as f64 / 2.0
+                    } else {
+                        -(k as f64 + 1.0) / 2.0
+                    };
+                    (g as f64 + (offset * 0.025).clamp(-0.4, 0.4), v)
+                })
+                .collect();
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|&p| Circle::new(p, 4, color.mix(0.75).filled())),
+                )
+                .map_err(plot_error)?;
+            if !values.is_empty() {
+                let mut sorted = values.to_vec();
+                sorted.sort_by(f64::total_cmp);
+                let m = sorted.len();
+                let median = (sorted[(m - 1) / 2] + sorted[m / 2]) / 2.0;
+                chart
+                    .draw_series(LineSeries::new(
+                        [(g as f64 - 0.3, median), (g as f64 + 0.3, median)],
+                        BLACK.stroke_width(2),
+                    ))
+                    .map_err(plot_error)?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(plot_error)?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Svg(svg))
+}
+
+/// Many runs' curves (e.g. the training loss of every seed) as their mean (a line) inside the
+/// band from their minimum to their maximum, epoch by epoch, on a log scale.
+pub fn band_chart(title: &str, curves: &[&[f32]]) -> Result<Svg> {
+    let epochs = curves.iter().map(|c| c.len()).min().unwrap_or(0);
+    if epochs == 0 {
+        return Err(Error::Empty {
+            what: "the curves to plot",
+        });
+    }
+    let column = |i: usize| curves.iter().map(move |c| f64::from(c[i]));
+    let mean: Vec<f64> = (0..epochs)
+        .map(|i| column(i).sum::<f64>() / curves.len() as f64)
+        .collect();
+    let low: Vec<f64> = (0..epochs)
+        .map(|i| column(i).fold(f64::INFINITY, f64::min))
+        .collect();
+    let high: Vec<f64> = (0..epochs)
+        .map(|i| column(i).fold(f64::NEG_INFINITY, f64::max))
+        .collect();
+    let floor = low
+        .iter()
+        .copied()
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min)
+        .max(1e-6);
+    let top = high.iter().copied().fold(floor, f64::max) * 1.2;
+    let clamp = |v: f64| v.max(floor);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 360)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 17))
+            .margin(12)
+            .x_label_area_size(35)
+            .y_label_area_size(60)
+            .build_cartesian_2d(1..epochs.max(2), (floor * 0.8..top).log_scale())
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .x_desc("epoch (or fit)")
+            .y_desc("training loss (log scale)")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(plot_error)?;
+        let band: Vec<(usize, f64)> = (0..epochs)
+            .map(|i| (i + 1, clamp(high[i])))
+            .chain((0..epochs).rev().map(|i| (i + 1, clamp(low[i]))))
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, CURVE.mix(0.2).filled())))
+            .map_err(plot_error)?
+            .label("min to max over seeds")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], CURVE.mix(0.2).filled()));
+        chart
+            .draw_series(LineSeries::new(
+                mean.iter().enumerate().map(|(i, v)| (i + 1, clamp(*v))),
+                CURVE.stroke_width(2),
+            ))
+            .map_err(plot_error)?
+            .label("mean")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], CURVE.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(plot_error)?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Svg(svg))
+}

@@ -38,6 +38,35 @@ pub struct Reported {
     pub reported: Option<f64>,
     /// The line (or sentence) that states it.
     pub quote: String,
+    /// Which of our numbers is the like-for-like one.
+    pub metric: Metric,
+    /// What that number is, in words.
+    pub measures: String,
+}
+
+/// Which number of a run a tutorial's claim is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Metric {
+    /// The run's scored accuracy ([`Outcome::accuracy`]).
+    Evaluation,
+    /// The training accuracy logged for the last epoch or fit (what tutorials 000 and 002 quote).
+    LastFit,
+}
+
+impl Metric {
+    /// This metric of `outcome`, in percent.
+    pub fn of(self, outcome: &Outcome) -> f64 {
+        match self {
+            Metric::Evaluation => outcome.accuracy,
+            Metric::LastFit => outcome
+                .history
+                .accuracy
+                .last()
+                // Stored as an f32 fraction: rounded to 1e-4 % so that 0.95 reads as 95.
+                .map_or(f64::NAN, |a| (f64::from(*a) * 1e6).round() / 1e4),
+        }
+    }
 }
 
 /// `datasets/reported.json`, compiled in.
@@ -401,9 +430,18 @@ impl Staging {
 /// Replaces the text between `<!-- results:start -->` and `<!-- results:end -->` in `readme`
 /// with `table`. Returns false (and changes nothing) when the markers are missing.
 pub fn update_readme(readme: &Path, table: &str) -> Result<bool> {
-    let (start, end) = ("<!-- results:start -->", "<!-- results:end -->");
+    update_readme_section(readme, "results", table)
+}
+
+/// Replaces the text between `<!-- {section}:start -->` and `<!-- {section}:end -->` in
+/// `readme` with `table`. Returns false (and changes nothing) when the markers are missing.
+pub fn update_readme_section(readme: &Path, section: &str, table: &str) -> Result<bool> {
+    let (start, end) = (
+        format!("<!-- {section}:start -->"),
+        format!("<!-- {section}:end -->"),
+    );
     let text = std::fs::read_to_string(readme)?;
-    let (Some(i), Some(j)) = (text.find(start), text.find(end)) else {
+    let (Some(i), Some(j)) = (text.find(&start), text.find(&end)) else {
         return Ok(false);
     };
     if j < i {

@@ -29,7 +29,7 @@ fn scratch(name: &str) -> std::path::PathBuf {
 fn bad_input_exits_non_zero_with_a_clear_message() {
     let out = scratch("bad");
     let out = out.to_str().unwrap();
-    fails_with(&["run", "no-such-id", "--out", out], "unknown id `no-such-id`");
+    fails_with(&["run", "no-such-id", "--out", out], "invalid value 'no-such-id'");
     fails_with(
         &["run", "echo-whole", "--device", "tpu", "--out", out],
         "unknown device `tpu`",

@@ -9,6 +9,7 @@ fn every_experiment_has_its_reported_number_and_source() {
     for e in Experiment::ALL {
         let r = &all[e.id()];
         assert!(r.source.ends_with(".txt") && !r.quote.is_empty(), "{e}");
+        assert!(!r.measures.is_empty(), "{e}: what the number measures");
     }
     assert_eq!(all["alphabet-feature-window"].reported, Some(86.96));
     assert_eq!(all.len(), Experiment::ALL.len());
@@ -26,7 +27,12 @@ fn versions_match_cargo_lock() {
 #[test]
 fn ids_round_trip_and_summary_merges_by_id() {
     for e in Experiment::ALL {
-        assert_eq!(e.id().parse::<Experiment>().unwrap(), e);
+        assert_eq!(e.id().parse::<Experiment>().unwrap(), *e);
+        let json = serde_json::to_string(e).unwrap();
+        assert_eq!(json, format!("\"{}\"", e.id()));
+        assert_eq!(serde_json::from_str::<Experiment>(&json).unwrap(), *e);
+        // The config's epochs are the ones the experiment reports at full scale.
+        assert!(e.default_epochs() >= 1, "{e}");
     }
     let row = |id: &str, seed, accuracy| SummaryRow {
         id: id.into(),

@@ -148,3 +148,29 @@ impl AlphabetConfig {
         })
     }
 }
+
+impl super::Tutorial for AlphabetConfig {
+    fn model(&self) -> Result<ModelConfig> {
+        AlphabetConfig::model(self)
+    }
+
+    fn epochs(&self) -> usize {
+        self.epochs
+    }
+
+    fn set_epochs(&mut self, epochs: usize) {
+        self.epochs = epochs;
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    fn samples_per_epoch(&self) -> usize {
+        crate::data::ALPHABET.len() - self.window.letters()
+    }
+
+    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        AlphabetConfig::run(self, options, device)
+    }
+}

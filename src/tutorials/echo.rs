@@ -160,3 +160,40 @@ impl EchoConfig {
         Ok(score.into_outcome(self.epochs, self.eval_sequences, history, train_seconds, printout))
     }
 }
+
+impl super::Tutorial for EchoConfig {
+    fn model(&self) -> Result<ModelConfig> {
+        EchoConfig::model(self)
+    }
+
+    fn epochs(&self) -> usize {
+        self.epochs
+    }
+
+    fn set_epochs(&mut self, epochs: usize) {
+        self.epochs = epochs;
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    fn samples_per_epoch(&self) -> usize {
+        (self.length - self.n_in + 1) * self.sequences_per_epoch
+    }
+
+    /// Scales the batch and the fresh sequences per epoch together, so that an epoch is still
+    /// one batch of `scale` sequences' samples.
+    fn scale_batch(&mut self, scale: usize) -> Result<()> {
+        if scale == 0 {
+            return Err(Error::invalid("batch_scale", "must be at least 1"));
+        }
+        self.batch_size *= scale;
+        self.sequences_per_epoch *= scale;
+        Ok(())
+    }
+
+    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        EchoConfig::run(self, options, device)
+    }
+}

@@ -25,125 +25,120 @@ pub mod vanilla_second;
 use crate::array::Array3;
 use crate::error::{Error, Result};
 use crate::metrics::Confusion;
+use crate::models::ModelConfig;
 use crate::train::History;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// One of the eight experiments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Experiment {
+/// The shape every tutorial config has: its model, its training schedule, and a `run` that
+/// trains and scores it. [`Experiment::config`] gives each experiment's, with the tutorial's
+/// numbers.
+pub trait Tutorial: Send + Sync {
+    /// The tutorial's network.
+    fn model(&self) -> Result<ModelConfig>;
+    /// Epochs (or fits, for the one-fit-per-sequence tutorials).
+    fn epochs(&self) -> usize;
+    /// Sets the epochs (or fits).
+    fn set_epochs(&mut self, epochs: usize);
+    /// Samples per optimiser step.
+    fn batch_size(&self) -> usize;
+    /// Training samples per epoch (or fit).
+    fn samples_per_epoch(&self) -> usize;
+    /// Samples run forward only in each epoch (a validation split). Default: none.
+    fn validation_samples_per_epoch(&self) -> usize {
+        0
+    }
+    /// Multiplies the batch size (and the samples per epoch) by `scale`, to measure where a GPU
+    /// starts to win. Default: only `scale == 1` is accepted.
+    fn scale_batch(&mut self, scale: usize) -> Result<()> {
+        match scale {
+            1 => Ok(()),
+            _ => Err(Error::invalid(
+                "batch_scale",
+                "only echo-partial's batch can be scaled",
+            )),
+        }
+    }
+    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
+    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome>;
+}
+
+/// Declares the experiments once: the enum, its ids, `ALL` and each one's tutorial config.
+macro_rules! experiments {
+    ($($(#[doc = $doc:literal])+ $variant:ident = $id:literal => $config:expr,)+) => {
+        /// One of the experiments of the source tutorials.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Experiment {
+            $($(#[doc = $doc])+ $variant,)+
+        }
+
+        impl Experiment {
+            /// All of them, in the order of the source tutorials.
+            pub const ALL: &'static [Experiment] = &[$(Experiment::$variant,)+];
+
+            /// The id used in the CLI, results and tests.
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(Experiment::$variant => $id,)+
+                }
+            }
+
+            /// One line on what it is (the first line of its doc).
+            pub fn about(self) -> &'static str {
+                match self {
+                    $(Experiment::$variant => [$($doc),+][0].trim(),)+
+                }
+            }
+
+            /// Its config with the tutorial's numbers.
+            pub fn config(self) -> Box<dyn Tutorial> {
+                match self {
+                    $(Experiment::$variant => Box::new($config),)+
+                }
+            }
+        }
+    };
+}
+
+experiments! {
     /// 000: stateful LSTM(50) echoes the value one step back.
-    RandintEcho,
+    RandintEcho = "randint-echo" => randint_echo::RandintEchoConfig::default(),
     /// 001: vanilla LSTM(25) after 10 one-example fits (the tutorial shows it has not learned).
-    VanillaIndex,
+    VanillaIndex = "vanilla-index" => vanilla_index::VanillaIndexConfig::default(),
     /// 002a: LSTM(20) + TimeDistributed Dense echoes the whole 5-step window.
-    EchoWhole,
+    EchoWhole = "echo-whole" => echo::EchoConfig::whole(),
     /// 002b: encoder-decoder LSTM(150) echoes the first 2 steps of the window.
-    EchoPartial,
+    EchoPartial = "echo-partial" => echo::EchoConfig::partial(),
     /// 003: 2 letters as 2 time steps -> next letter.
-    Alphabet2Step,
+    Alphabet2Step = "alphabet-2step" => alphabet::AlphabetConfig::two_step(),
     /// 003: 3 letters as 3 features of 1 time step -> next letter.
-    AlphabetFeatureWindow,
+    AlphabetFeatureWindow = "alphabet-feature-window" => alphabet::AlphabetConfig::feature_window(),
     /// 003: 3 letters as 3 time steps -> next letter.
-    AlphabetTimestepWindow,
+    AlphabetTimestepWindow = "alphabet-timestep-window" => alphabet::AlphabetConfig::timestep_window(),
     /// 004: vanilla LSTM(25) outputs the 2nd element of a 10-step sequence.
-    VanillaSecond,
+    VanillaSecond = "vanilla-second" => vanilla_second::VanillaSecondConfig::default(),
 }
 
 impl Experiment {
-    /// All eight, in the order of the source tutorials.
-    pub const ALL: [Experiment; 8] = [
-        Experiment::RandintEcho,
-        Experiment::VanillaIndex,
-        Experiment::EchoWhole,
-        Experiment::EchoPartial,
-        Experiment::Alphabet2Step,
-        Experiment::AlphabetFeatureWindow,
-        Experiment::AlphabetTimestepWindow,
-        Experiment::VanillaSecond,
-    ];
-
-    /// The id used in the CLI, results and tests.
-    pub fn id(self) -> &'static str {
-        match self {
-            Experiment::RandintEcho => "randint-echo",
-            Experiment::VanillaIndex => "vanilla-index",
-            Experiment::EchoWhole => "echo-whole",
-            Experiment::EchoPartial => "echo-partial",
-            Experiment::Alphabet2Step => "alphabet-2step",
-            Experiment::AlphabetFeatureWindow => "alphabet-feature-window",
-            Experiment::AlphabetTimestepWindow => "alphabet-timestep-window",
-            Experiment::VanillaSecond => "vanilla-second",
-        }
-    }
-
     /// The tutorial's number of epochs (or fits) at full scale.
     pub fn default_epochs(self) -> usize {
-        match self {
-            Experiment::RandintEcho => randint_echo::RandintEchoConfig::default().fits,
-            Experiment::VanillaIndex => vanilla_index::VanillaIndexConfig::default().fits,
-            Experiment::EchoWhole => echo::EchoConfig::whole().epochs,
-            Experiment::EchoPartial => echo::EchoConfig::partial().epochs,
-            Experiment::Alphabet2Step
-            | Experiment::AlphabetFeatureWindow
-            | Experiment::AlphabetTimestepWindow => alphabet::AlphabetConfig::two_step().epochs,
-            Experiment::VanillaSecond => vanilla_second::VanillaSecondConfig::default().epochs,
-        }
+        self.config().epochs()
     }
 
-    /// Runs the experiment with its tutorial config (epochs overridden by `options.epochs`).
-    /// `device` is the plain device (`Device::flex()`); training uses its autodiff form.
+    /// Runs the experiment with its tutorial config (epochs overridden by `options.epochs`,
+    /// batch scaled by `options.batch_scale`). `device` is the plain device (`Device::flex()`);
+    /// training uses its autodiff form.
     pub fn run(self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         options.check()?;
-        let epochs = options.epochs.unwrap_or(self.default_epochs());
-        device.seed(options.seed);
-        match self {
-            Experiment::RandintEcho => randint_echo::RandintEchoConfig {
-                fits: epochs,
-                ..Default::default()
-            }
-            .run(options, device),
-            Experiment::VanillaIndex => vanilla_index::VanillaIndexConfig {
-                fits: epochs,
-                ..Default::default()
-            }
-            .run(options, device),
-            Experiment::EchoWhole => echo::EchoConfig {
-                epochs,
-                ..echo::EchoConfig::whole()
-            }
-            .run(options, device),
-            Experiment::EchoPartial => echo::EchoConfig {
-                epochs,
-                batch_size: echo::EchoConfig::partial().batch_size * options.batch_scale,
-                sequences_per_epoch: options.batch_scale,
-                ..echo::EchoConfig::partial()
-            }
-            .run(options, device),
-            Experiment::Alphabet2Step => alphabet::AlphabetConfig {
-                epochs,
-                ..alphabet::AlphabetConfig::two_step()
-            }
-            .run(options, device),
-            Experiment::AlphabetFeatureWindow => alphabet::AlphabetConfig {
-                epochs,
-                ..alphabet::AlphabetConfig::feature_window()
-            }
-            .run(options, device),
-            Experiment::AlphabetTimestepWindow => alphabet::AlphabetConfig {
-                epochs,
-                ..alphabet::AlphabetConfig::timestep_window()
-            }
-            .run(options, device),
-            Experiment::VanillaSecond => vanilla_second::VanillaSecondConfig {
-                epochs,
-                ..Default::default()
-            }
-            .run(options, device),
+        let mut config = self.config();
+        if let Some(epochs) = options.epochs {
+            config.set_epochs(epochs);
         }
+        config.scale_batch(options.batch_scale)?;
+        device.seed(options.seed);
+        config.run(options, device)
     }
 }
 
@@ -157,13 +152,42 @@ impl FromStr for Experiment {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        Experiment::ALL.into_iter().find(|e| e.id() == s).ok_or_else(|| {
-            let ids: Vec<&str> = Experiment::ALL.iter().map(|e| e.id()).collect();
-            Error::invalid(
-                "experiment",
-                format!("unknown id `{s}`; known ids: {}", ids.join(", ")),
-            )
-        })
+        Experiment::ALL
+            .iter()
+            .copied()
+            .find(|e| e.id() == s)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = Experiment::ALL.iter().map(|e| e.id()).collect();
+                Error::invalid(
+                    "experiment",
+                    format!("unknown id `{s}`; known ids: {}", ids.join(", ")),
+                )
+            })
+    }
+}
+
+/// The CLI picks experiments by id, with each one's description in `--help`.
+impl clap::ValueEnum for Experiment {
+    fn value_variants<'a>() -> &'a [Self] {
+        Experiment::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.id()).help(self.about()))
+    }
+}
+
+impl Serialize for Experiment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Experiment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -93,3 +93,29 @@ impl RandintEchoConfig {
         Ok(score.into_outcome(self.fits, self.eval_sequences, history, train_seconds, printout))
     }
 }
+
+impl super::Tutorial for RandintEchoConfig {
+    fn model(&self) -> Result<ModelConfig> {
+        RandintEchoConfig::model(self)
+    }
+
+    fn epochs(&self) -> usize {
+        self.fits
+    }
+
+    fn set_epochs(&mut self, epochs: usize) {
+        self.fits = epochs;
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    fn samples_per_epoch(&self) -> usize {
+        self.length - self.n_lags
+    }
+
+    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        RandintEchoConfig::run(self, options, device)
+    }
+}

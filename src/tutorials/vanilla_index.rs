@@ -130,3 +130,29 @@ impl VanillaIndexConfig {
         })
     }
 }
+
+impl super::Tutorial for VanillaIndexConfig {
+    fn model(&self) -> Result<ModelConfig> {
+        VanillaIndexConfig::model(self)
+    }
+
+    fn epochs(&self) -> usize {
+        self.fits
+    }
+
+    fn set_epochs(&mut self, epochs: usize) {
+        self.fits = epochs;
+    }
+
+    fn batch_size(&self) -> usize {
+        self.examples_per_fit
+    }
+
+    fn samples_per_epoch(&self) -> usize {
+        self.examples_per_fit
+    }
+
+    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        VanillaIndexConfig::run(self, options, device)
+    }
+}

@@ -109,3 +109,34 @@ impl VanillaSecondConfig {
         })
     }
 }
+
+impl super::Tutorial for VanillaSecondConfig {
+    fn model(&self) -> Result<ModelConfig> {
+        VanillaSecondConfig::model(self)
+    }
+
+    fn epochs(&self) -> usize {
+        self.epochs
+    }
+
+    fn set_epochs(&mut self, epochs: usize) {
+        self.epochs = epochs;
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    fn samples_per_epoch(&self) -> usize {
+        self.n_samples - self.validation_samples_per_epoch()
+    }
+
+    fn validation_samples_per_epoch(&self) -> usize {
+        // Keras's validation_split takes the last `n - floor(n * (1 - split))` samples.
+        self.n_samples - (self.n_samples as f64 * (1.0 - self.validation_split as f64)).floor() as usize
+    }
+
+    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        VanillaSecondConfig::run(self, options, device)
+    }
+}

@@ -1,0 +1,519 @@
+//! Each tutorial's claim judged on the study's runs: the distribution of the like-for-like
+//! number over seeds, ours and real Keras's, two-sample tests between them, and a verdict by
+//! the rule in [`RULE`].
+
+use super::{Part, SeedRun};
+use crate::error::{Error, Result};
+use crate::report::{Metric, reported};
+use crate::tutorials::Experiment;
+use serde::{Deserialize, Serialize};
+use statrs::statistics::{Data, OrderStatistics, Statistics};
+use statrs::stats_tests::Alternative;
+use statrs::stats_tests::fisher::fishers_exact;
+use statrs::stats_tests::mannwhitneyu::{MannWhitneyUMethod, mannwhitneyu};
+use std::path::Path;
+
+/// How a verdict is reached, as written into study.json, study.md and the README.
+pub const RULE: &str = "Each claim is the tutorial's number, compared with the like-for-like \
+number of every seed's run (`measured as`). `reach` is the share of seeds whose number is at \
+least the tutorial's. A 100% claim holds when at least 90% of seeds reach it, holds on most seeds \
+when at least 50% do, and does not hold otherwise. Any other number is what one run of the \
+tutorial printed: it holds when it lies between the 10th and 90th percentiles of the seeds' \
+numbers (statrs's quantile estimator, R type 8), and does not hold otherwise. Ours and Keras's \
+runs are compared with Fisher's exact test on the reach counts and the Mann-Whitney U test on the \
+numbers (both two-sided, from statrs): a small p-value says that the port and Keras behave \
+differently; a large one says that these seeds cannot tell them apart.";
+
+/// A claim's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The claim holds on (nearly) every seed, or the number is typical.
+    Holds,
+    /// A 100% claim that at least half of the seeds reach.
+    HoldsOnMostSeeds,
+    /// Fewer than half reach it, or the number is outside the 10th-90th percentiles.
+    DoesNotHold,
+    /// The tutorial prints no number.
+    NoClaim,
+}
+
+impl Verdict {
+    /// The verdict of `reported` on `values` (percent), by [`RULE`].
+    pub fn judge(reported: Option<f64>, distribution: &Distribution) -> Self {
+        let Some(reported) = reported else {
+            return Verdict::NoClaim;
+        };
+        if reported >= 100.0 {
+            match distribution.reach.unwrap_or(0.0) {
+                r if r >= 0.9 => Verdict::Holds,
+                r if r >= 0.5 => Verdict::HoldsOnMostSeeds,
+                _ => Verdict::DoesNotHold,
+            }
+        } else if (distribution.p10..=distribution.p90).contains(&reported) {
+            Verdict::Holds
+        } else {
+            Verdict::DoesNotHold
+        }
+    }
+
+    /// In words, for tables.
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::HoldsOnMostSeeds => "holds on most seeds",
+            Verdict::DoesNotHold => "does not hold",
+            Verdict::NoClaim => "no claim",
+        }
+    }
+}
+
+/// The distribution of one number over seeds, percent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// Every seed's number, in seed order.
+    pub values: Vec<f64>,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (`None` for one seed).
+    pub std_dev: Option<f64>,
+    /// Smallest.
+    pub min: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub median: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Largest.
+    pub max: f64,
+    /// Share of seeds at or above the reported number (`None` when there is none).
+    pub reach: Option<f64>,
+}
+
+impl Distribution {
+    /// The summary of `values` (at least one) against `reported`.
+    pub fn of(values: Vec<f64>, reported: Option<f64>) -> Result<Self> {
+        if values.is_empty() {
+            return Err(Error::Empty {
+                what: "the values of a distribution",
+            });
+        }
+        if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+            return Err(Error::invalid("study", format!("a non-finite accuracy ({bad})")));
+        }
+        let mut data = Data::new(values.clone());
+        let n = values.len();
+        Ok(Self {
+            mean: values.iter().mean(),
+            std_dev: (n > 1).then(|| values.iter().std_dev()),
+            min: Statistics::min(values.iter()),
+            p10: data.quantile(0.1),
+            median: data.median(),
+            p90: data.quantile(0.9),
+            max: Statistics::max(values.iter()),
+            reach: reported.map(|r| values.iter().filter(|&&v| v >= r).count() as f64 / n as f64),
+            values,
+        })
+    }
+
+    /// Seeds at or above `reported`, and below it.
+    fn reach_counts(&self, reported: f64) -> [u64; 2] {
+        let reach = self.values.iter().filter(|&&v| v >= reported).count() as u64;
+        [reach, self.values.len() as u64 - reach]
+    }
+
+    /// `mean ± sd (n)`.
+    fn mean_sd(&self) -> String {
+        match self.std_dev {
+            Some(sd) => format!("{:.2} ± {:.2} (n={})", self.mean, sd, self.values.len()),
+            None => format!("{:.2} (n=1)", self.mean),
+        }
+    }
+
+    /// `min / median / max`.
+    fn spread(&self) -> String {
+        format!("{:.2} / {:.2} / {:.2}", self.min, self.median, self.max)
+    }
+}
+
+/// One Keras run of `datasets/keras/study.json` (tools/keras_study.py).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KerasRun {
+    /// Experiment id.
+    pub experiment: String,
+    /// Seed (`keras.utils.set_random_seed`).
+    pub seed: u64,
+    /// The same evaluation as ours, percent.
+    pub accuracy: f64,
+    /// Training accuracy Keras logged for the last epoch or fit, percent.
+    pub last_fit_accuracy: f64,
+    /// Seconds of training.
+    pub train_seconds: f64,
+}
+
+/// `datasets/keras/study.json`: real Keras runs of the experiments over seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KerasStudy {
+    /// Keras's version.
+    pub keras: String,
+    /// TensorFlow's version.
+    pub tensorflow: String,
+    /// The machine the runs were made on.
+    pub machine: String,
+    /// Every run.
+    pub runs: Vec<KerasRun>,
+}
+
+impl KerasStudy {
+    /// Reads the file `tools/keras_study.py` writes.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::invalid(
+                "keras study",
+                format!(
+                    "cannot read {}: {e} (`just keras-study` makes it)",
+                    path.display()
+                ),
+            )
+        })?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::invalid("keras study", format!("{} is malformed: {e}", path.display())))
+    }
+
+    /// The numbers `metric` names of `experiment`'s runs, in seed order.
+    pub fn values(&self, experiment: Experiment, metric: Metric) -> Vec<f64> {
+        let mut runs: Vec<&KerasRun> = self
+            .runs
+            .iter()
+            .filter(|r| r.experiment == experiment.id())
+            .collect();
+        runs.sort_by_key(|r| r.seed);
+        runs.iter()
+            .map(|r| match metric {
+                Metric::Evaluation => r.accuracy,
+                Metric::LastFit => r.last_fit_accuracy,
+            })
+            .collect()
+    }
+
+    /// `Keras 3.15.1 (TensorFlow 2.21.0)`.
+    pub fn versions(&self) -> String {
+        format!("Keras {} (TensorFlow {})", self.keras, self.tensorflow)
+    }
+}
+
+/// One tutorial claim over the study's seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The experiment.
+    pub experiment: Experiment,
+    /// The tutorial's number, percent (`None`: it prints none).
+    pub reported: Option<f64>,
+    /// The line that states it.
+    pub quote: String,
+    /// Which of each run's numbers is compared with it.
+    pub metric: Metric,
+    /// What that number is, in words.
+    pub measures: String,
+    /// Ours over the study's seeds.
+    pub ours: Distribution,
+    /// The verdict on ours.
+    pub verdict: Verdict,
+    /// Real Keras over its seeds (`None`: no Keras runs of this experiment).
+    pub keras: Option<Distribution>,
+    /// The verdict on Keras's runs, by the same rule.
+    pub keras_verdict: Option<Verdict>,
+    /// Fisher's exact test (two-sided) of ours against Keras on the reach counts.
+    pub fisher_p: Option<f64>,
+    /// Mann-Whitney U test (two-sided) of ours against Keras on the numbers.
+    pub mann_whitney_p: Option<f64>,
+    /// Mean training seconds of our runs.
+    pub mean_seconds: f64,
+    /// Mean training seconds of Keras's runs.
+    pub keras_mean_seconds: Option<f64>,
+}
+
+impl Claim {
+    /// The claim of `experiment` judged on `runs` (ours) and `keras`.
+    pub fn judge(experiment: Experiment, runs: &[&SeedRun], keras: Option<&KerasStudy>) -> Result<Self> {
+        let reported = reported()?
+            .remove(experiment.id())
+            .ok_or_else(|| Error::invalid("reported.json", format!("no entry for {experiment}")))?;
+        let metric = reported.metric;
+        let ours = Distribution::of(runs.iter().map(|r| r.value(metric)).collect(), reported.reported)?;
+        let keras_values = keras.map(|k| k.values(experiment, metric)).unwrap_or_default();
+        let theirs = (!keras_values.is_empty())
+            .then(|| Distribution::of(keras_values, reported.reported))
+            .transpose()?;
+        let fisher_p = match (&theirs, reported.reported) {
+            (Some(theirs), Some(r)) => {
+                let [a, b] = ours.reach_counts(r);
+                let [c, d] = theirs.reach_counts(r);
+                fishers_exact(&[a, b, c, d], Alternative::TwoSided).ok()
+            }
+            _ => None,
+        };
+        let mann_whitney_p = theirs
+            .as_ref()
+            .and_then(|theirs| mann_whitney(&ours.values, &theirs.values));
+        let keras_mean_seconds = keras.and_then(|k| {
+            let secs: Vec<f64> = k
+                .runs
+                .iter()
+                .filter(|r| r.experiment == experiment.id())
+                .map(|r| r.train_seconds)
+                .collect();
+            (!secs.is_empty()).then(|| secs.iter().mean())
+        });
+        Ok(Self {
+            experiment,
+            reported: reported.reported,
+            quote: reported.quote,
+            metric,
+            measures: reported.measures,
+            verdict: Verdict::judge(reported.reported, &ours),
+            keras_verdict: theirs.as_ref().map(|t| Verdict::judge(reported.reported, t)),
+            ours,
+            keras: theirs,
+            fisher_p,
+            mann_whitney_p,
+            mean_seconds: runs.iter().map(|r| r.train_seconds).mean(),
+            keras_mean_seconds,
+        })
+    }
+}
+
+/// Two-sided Mann-Whitney U p-value of `a` against `b`; 1 when every value is the same (no
+/// difference is possible), `None` when statrs cannot compute it.
+fn mann_whitney(a: &[f64], b: &[f64]) -> Option<f64> {
+    let first = a.first().or(b.first())?;
+    if a.iter().chain(b).all(|v| v == first) {
+        return Some(1.0);
+    }
+    mannwhitneyu(a, b, MannWhitneyUMethod::Automatic, Alternative::TwoSided)
+        .ok()
+        .map(|(_, p)| p)
+        .filter(|p| p.is_finite())
+}
+
+/// `results/study.json`: the study's runs and every claim judged on them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Study {
+    /// How verdicts are reached.
+    pub rule: String,
+    /// Where Keras's runs come from, and their versions.
+    pub keras_source: Option<String>,
+    /// One claim per experiment of the grid.
+    pub claims: Vec<Claim>,
+    /// The grid, device, epochs and every run.
+    #[serde(flatten)]
+    pub part: Part,
+}
+
+impl Study {
+    /// Judges every experiment of a complete `part` (no shard) against `keras` (read from
+    /// `keras_path`, named in the output).
+    pub fn new(part: Part, keras: Option<(&Path, &KerasStudy)>) -> Result<Self> {
+        if let Some(shard) = part.shard {
+            return Err(Error::invalid(
+                "study",
+                format!("shard {shard} is only part of the study: merge the parts first"),
+            ));
+        }
+        let claims = part
+            .grid
+            .experiments
+            .iter()
+            .map(|&e| {
+                let runs: Vec<&SeedRun> = part.runs.iter().filter(|r| r.experiment == e).collect();
+                Claim::judge(e, &runs, keras.map(|k| k.1))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            rule: RULE.to_string(),
+            keras_source: keras
+                .map(|(path, k)| format!("{} ({}, {})", path.display(), k.versions(), k.machine)),
+            claims,
+            part,
+        })
+    }
+
+    /// Reads `results/study.json`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::invalid(
+                "study",
+                format!("cannot read {}: {e} (run `lstm-lab study` first)", path.display()),
+            )
+        })?;
+        Ok(serde_json::from_str(&text)?)
+    }
+
+    /// The saved run of `(experiment, seed)`.
+    pub fn run(&self, experiment: Experiment, seed: u64) -> Result<&SeedRun> {
+        self.part
+            .runs
+            .iter()
+            .find(|r| r.experiment == experiment && r.seed == seed)
+            .ok_or_else(|| Error::invalid("study", format!("{experiment} seed {seed} is not in the study")))
+    }
+
+    /// Checks that every run of `runs` has the numbers the study saved for its cell.
+    pub fn check(&self, runs: &[SeedRun]) -> Result<()> {
+        runs.iter()
+            .try_for_each(|run| run.check_agrees_with(self.run(run.experiment, run.seed)?))
+    }
+
+    /// The verdict table (study.md and the README).
+    pub fn to_markdown(&self) -> String {
+        let p = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("{p:.3}"));
+        let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}%"));
+        let share = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.0}%", 100.0 * v));
+        let grid = &self.part.grid;
+        let mut md = format!(
+            "Seeds {}..={} of every experiment, at {} on `{}`{}.\n\n",
+            grid.first_seed,
+            grid.first_seed + grid.seeds - 1,
+            self.part
+                .epochs
+                .map_or("tutorial scale".to_string(), |e| format!("{e} epochs")),
+            self.part.device,
+            self.keras_source
+                .as_ref()
+                .map_or(String::new(), |k| format!("; Keras: {k}"))
+        );
+        md.push_str(
+            "| claim | tutorial | measured as | ours: mean ± sd | ours: min / median / max | ours reach | verdict | Keras: mean ± sd | Keras: min / median / max | Keras reach | Keras verdict | Fisher p | Mann-Whitney p |\n\
+             |---|---:|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|\n",
+        );
+        for c in &self.claims {
+            let (k_mean, k_spread, k_reach) = c
+                .keras
+                .as_ref()
+                .map_or(("no runs".to_string(), "-".to_string(), "-".to_string()), |k| {
+                    (k.mean_sd(), k.spread(), share(k.reach))
+                });
+            md.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} | {} |\n",
+                c.experiment,
+                pct(c.reported),
+                c.measures,
+                c.ours.mean_sd(),
+                c.ours.spread(),
+                share(c.ours.reach),
+                c.verdict.words(),
+                k_mean,
+                k_spread,
+                k_reach,
+                c.keras_verdict.map_or("-", Verdict::words),
+                p(c.fisher_p),
+                p(c.mann_whitney_p),
+            ));
+        }
+        md.push_str(&format!("\n{}\n", self.rule));
+        md
+    }
+
+    /// Per experiment: our numbers beside Keras's (`study-<id>.svg`) and the learning curves
+    /// of every seed (`study-<id>-curves.svg`).
+    pub fn charts(&self) -> Result<Vec<(String, crate::plot::Svg)>> {
+        let mut charts = Vec::new();
+        for c in &self.claims {
+            let id = c.experiment.id();
+            let keras = c.keras.as_ref().map_or(&[][..], |k| &k.values[..]);
+            let title = format!("{id}: {} per seed", c.metric_label());
+            charts.push((
+                format!("study-{id}"),
+                crate::plot::strip_chart(
+                    &title,
+                    &[("lstm-lab", &c.ours.values), ("Keras", keras)],
+                    c.reported,
+                )?,
+            ));
+            let curves: Vec<&[f32]> = self
+                .part
+                .runs
+                .iter()
+                .filter(|r| r.experiment == c.experiment)
+                .map(|r| &r.loss[..])
+                .collect();
+            let title = format!("{id}: training loss over {} seeds", curves.len());
+            charts.push((
+                format!("study-{id}-curves"),
+                crate::plot::band_chart(&title, &curves)?,
+            ));
+        }
+        Ok(charts)
+    }
+
+    /// Notebook display (evcxr): the verdict table as HTML.
+    pub fn evcxr_display(&self) {
+        let rows: Vec<Vec<String>> = self
+            .claims
+            .iter()
+            .map(|c| {
+                let keras = c.keras.as_ref();
+                vec![
+                    c.experiment.to_string(),
+                    c.reported.map_or("-".into(), |r| format!("{r:.2}%")),
+                    c.ours.mean_sd(),
+                    c.ours.reach.map_or("-".into(), |r| format!("{:.0}%", 100.0 * r)),
+                    c.verdict.words().to_string(),
+                    keras.map_or("no runs".into(), Distribution::mean_sd),
+                    keras
+                        .and_then(|k| k.reach)
+                        .map_or("-".into(), |r| format!("{:.0}%", 100.0 * r)),
+                    c.keras_verdict.map_or("-", Verdict::words).to_string(),
+                    c.mann_whitney_p.map_or("-".into(), |p| format!("{p:.3}")),
+                ]
+            })
+            .collect();
+        crate::notebook::emit_html(&crate::notebook::html_table(
+            &[
+                "claim",
+                "tutorial",
+                "ours: mean ± sd",
+                "ours reach",
+                "verdict",
+                "Keras: mean ± sd",
+                "Keras reach",
+                "Keras verdict",
+                "Mann-Whitney p",
+            ],
+            &rows,
+        ));
+    }
+}
+
+impl Claim {
+    /// `last-fit training accuracy (%)` or `accuracy (%)`.
+    pub fn metric_label(&self) -> &'static str {
+        match self.metric {
+            Metric::Evaluation => "accuracy (%)",
+            Metric::LastFit => "last-fit training accuracy (%)",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mann_whitney_is_one_on_identical_samples_and_small_on_separated_ones() {
+        assert_eq!(mann_whitney(&[100.0; 10], &[100.0; 5]), Some(1.0));
+        let p = mann_whitney(&[100.0; 10], &[50.0; 10]).unwrap();
+        assert!(p < 1e-3, "{p}");
+        let q = mann_whitney(&[1.0, 2.0, 3.0, 4.0], &[1.5, 2.5, 3.5, 4.5]).unwrap();
+        assert!(q > 0.5, "{q}");
+    }
+
+    #[test]
+    fn fisher_tells_all_reach_from_none_reach() {
+        let p = fishers_exact(&[10, 0, 0, 10], Alternative::TwoSided).unwrap();
+        assert!(p < 1e-4, "{p}");
+        let q = fishers_exact(&[9, 1, 8, 2], Alternative::TwoSided).unwrap();
+        assert!(q > 0.5, "{q}");
+    }
+}

@@ -1,0 +1,408 @@
+//! The reproducibility study: every experiment over many seeds, each tutorial claim judged on
+//! the distribution, beside real Keras's own distribution.
+//!
+//! A study is a grid of (experiment, seed) cells. Each cell is one full run through
+//! [`Experiment::run`], the same code path as `reproduce` and `run --seeds`. Cells are
+//! independent, so they run in parallel ([`run_cells`], `--jobs`) and can be split into disjoint
+//! shards ([`Shard`]) for a batch scheduler; a [`Part`] holds the runs of one shard, [`merge`]
+//! combines parts and refuses overlaps and gaps. [`claims`] turns the runs into per-claim
+//! distributions, two-sample tests against Keras and a verdict.
+//!
+//! ```no_run
+//! use lstm_lab::study::{Grid, run_cells};
+//! use lstm_lab::tutorials::Experiment;
+//! let grid = Grid::new(vec![Experiment::Alphabet2Step], 1, 4).unwrap();
+//! let runs = run_cells(&grid.cells(), 2, None, &burn::tensor::Device::flex(), false).unwrap();
+//! assert_eq!(runs.len(), 4);
+//! ```
+
+pub mod claims;
+
+use crate::error::{Error, Result};
+use crate::report::Metric;
+use crate::tutorials::{Experiment, RunOptions};
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+pub use claims::{Claim, Distribution, KerasStudy, Study, Verdict};
+
+/// One (experiment, seed) run of the study: the numbers a claim is judged on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedRun {
+    /// The experiment.
+    pub experiment: Experiment,
+    /// Its seed.
+    pub seed: u64,
+    /// Epochs (or fits) trained.
+    pub epochs: usize,
+    /// The run's scored accuracy (`outcome.accuracy`), percent.
+    pub accuracy: f64,
+    /// The training accuracy of the last epoch or fit, percent.
+    pub last_fit_accuracy: f64,
+    /// Training loss per epoch (or fit): the learning curve.
+    pub loss: Vec<f32>,
+    /// Seconds of training (the only field that differs between two runs of the same cell).
+    pub train_seconds: f64,
+}
+
+impl SeedRun {
+    /// The number `metric` names.
+    pub fn value(&self, metric: Metric) -> f64 {
+        match metric {
+            Metric::Evaluation => self.accuracy,
+            Metric::LastFit => self.last_fit_accuracy,
+        }
+    }
+
+    /// Checks that `other` (a run of the same cell) has the same numbers: everything but the
+    /// seconds.
+    pub fn check_agrees_with(&self, other: &SeedRun) -> Result<()> {
+        let differ = |field: &'static str, ours: String, saved: String| {
+            if ours == saved {
+                Ok(())
+            } else {
+                Err(Error::Disagrees {
+                    id: format!("{} seed {}", self.experiment, self.seed),
+                    field,
+                    ours,
+                    saved,
+                })
+            }
+        };
+        differ(
+            "experiment",
+            self.experiment.to_string(),
+            other.experiment.to_string(),
+        )?;
+        differ("seed", self.seed.to_string(), other.seed.to_string())?;
+        differ("epochs", self.epochs.to_string(), other.epochs.to_string())?;
+        differ("accuracy", self.accuracy.to_string(), other.accuracy.to_string())?;
+        differ(
+            "last fit accuracy",
+            self.last_fit_accuracy.to_string(),
+            other.last_fit_accuracy.to_string(),
+        )?;
+        differ(
+            "loss curve",
+            format!("{:?}", self.loss),
+            format!("{:?}", other.loss),
+        )
+    }
+}
+
+/// Which experiments, which seeds: `seeds` consecutive seeds from `first_seed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grid {
+    /// The experiments, in the order of [`Experiment::ALL`].
+    pub experiments: Vec<Experiment>,
+    /// The first seed.
+    pub first_seed: u64,
+    /// How many seeds per experiment.
+    pub seeds: u64,
+}
+
+impl Grid {
+    /// A checked grid: at least one experiment (each once) and one seed.
+    pub fn new(mut experiments: Vec<Experiment>, first_seed: u64, seeds: u64) -> Result<Self> {
+        if experiments.is_empty() {
+            return Err(Error::Empty {
+                what: "the study's list of experiments",
+            });
+        }
+        if seeds == 0 {
+            return Err(Error::invalid("seeds", "must be at least 1"));
+        }
+        if first_seed.checked_add(seeds).is_none() {
+            return Err(Error::invalid("seed", "first seed + seeds overflows u64"));
+        }
+        experiments.sort();
+        experiments.dedup();
+        Ok(Self {
+            experiments,
+            first_seed,
+            seeds,
+        })
+    }
+
+    /// Every cell, experiment by experiment, seeds in order.
+    pub fn cells(&self) -> Vec<(Experiment, u64)> {
+        self.experiments
+            .iter()
+            .flat_map(|&e| (self.first_seed..self.first_seed + self.seeds).map(move |s| (e, s)))
+            .collect()
+    }
+
+    /// The cells of one shard: cell `k` of [`Grid::cells`] belongs to shard `k % count + 1`,
+    /// so that every shard gets a share of every experiment (and of the slow ones).
+    pub fn shard(&self, shard: Shard) -> Vec<(Experiment, u64)> {
+        self.cells()
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| k % shard.count == shard.index - 1)
+            .map(|(_, cell)| cell)
+            .collect()
+    }
+}
+
+/// The `index`-th (from 1) of `count` disjoint slices of a grid: `--shard 2/4`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which slice, from 1.
+    pub index: usize,
+    /// How many slices.
+    pub count: usize,
+}
+
+impl FromStr for Shard {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || Error::invalid("shard", format!("`{s}` is not I/N with 1 <= I <= N (e.g. 2/4)"));
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse::<usize>().map_err(|_| bad())?,
+            n.trim().parse::<usize>().map_err(|_| bad())?,
+        );
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Self { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The runs of a study or of one shard of it: what `study --shard` writes and `study merge`
+/// reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// The whole study's grid.
+    pub grid: Grid,
+    /// Which slice of it these runs are (`None`: all of it).
+    pub shard: Option<Shard>,
+    /// The epoch override (`None`: the tutorials' epochs).
+    pub epochs: Option<usize>,
+    /// `cpu` or `wgpu`.
+    pub device: String,
+    /// The runs, in grid order.
+    pub runs: Vec<SeedRun>,
+}
+
+impl Part {
+    /// The file name of a shard's part: `study-part-2-of-4.json`.
+    pub fn file_name(shard: Shard) -> String {
+        format!("study-part-{}-of-{}.json", shard.index, shard.count)
+    }
+
+    /// Reads a part file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::invalid("study part", format!("cannot read {}: {e}", path.display())))?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::invalid(
+                "study part",
+                format!("{} is not a study part: {e}", path.display()),
+            )
+        })
+    }
+}
+
+/// Runs every cell, `jobs` at a time, each with [`RunOptions::new`]`(seed)` (and `epochs` if
+/// given). The runs come back in the order of `cells`, with the same numbers whatever `jobs` is:
+/// each cell seeds its own data, weights and device. `progress` draws one bar over all cells.
+pub fn run_cells(
+    cells: &[(Experiment, u64)],
+    jobs: usize,
+    epochs: Option<usize>,
+    device: &Device,
+    progress: bool,
+) -> Result<Vec<SeedRun>> {
+    if jobs == 0 {
+        return Err(Error::invalid("jobs", "must be at least 1"));
+    }
+    let bar = crate::train::progress_bar(progress, cells.len() as u64, "runs");
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let results: Mutex<Vec<Option<Result<SeedRun>>>> = Mutex::new((0..cells.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(cells.len()) {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= cells.len() || failed.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let (experiment, seed) = cells[k];
+                    let result = run_cell(experiment, seed, epochs, device);
+                    if result.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    bar.set_message(format!("{experiment} seed {seed}"));
+                    bar.inc(1);
+                    if let Ok(mut results) = results.lock() {
+                        results[k] = Some(result);
+                    }
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    let results = results
+        .into_inner()
+        .map_err(|_| Error::invalid("study", "a run panicked"))?;
+    let mut runs = Vec::with_capacity(cells.len());
+    for (result, (experiment, seed)) in results.into_iter().zip(cells) {
+        match result {
+            Some(Ok(run)) => runs.push(run),
+            Some(Err(e)) => {
+                return Err(Error::invalid(
+                    "study",
+                    format!("{experiment} seed {seed} failed: {e}"),
+                ));
+            }
+            // Not started because another cell failed; that failure is reported above.
+            None => {}
+        }
+    }
+    if runs.len() < cells.len() {
+        return Err(Error::invalid("study", "a run failed"));
+    }
+    Ok(runs)
+}
+
+/// One cell, through [`Experiment::run`].
+fn run_cell(experiment: Experiment, seed: u64, epochs: Option<usize>, device: &Device) -> Result<SeedRun> {
+    let mut options = RunOptions::new(seed);
+    if let Some(epochs) = epochs {
+        options = options.with_epochs(epochs);
+    }
+    let outcome = experiment.run(&options, device)?;
+    Ok(SeedRun {
+        experiment,
+        seed,
+        epochs: outcome.epochs,
+        accuracy: outcome.accuracy,
+        last_fit_accuracy: Metric::LastFit.of(&outcome),
+        loss: outcome.history.loss,
+        train_seconds: outcome.train_seconds,
+    })
+}
+
+/// Combines the parts of one study (read from `paths`) into one covering its whole grid.
+/// Refuses parts of different studies, a cell run twice (an overlap) and a cell no part has
+/// (a gap), naming the files and cells at fault.
+pub fn merge(parts: &[(PathBuf, Part)]) -> Result<Part> {
+    let Some((first_path, first)) = parts.first() else {
+        return Err(Error::Empty {
+            what: "the list of study parts to merge",
+        });
+    };
+    let mut runs: Vec<SeedRun> = Vec::new();
+    let mut seen: std::collections::BTreeMap<(Experiment, u64), &Path> = Default::default();
+    for (path, part) in parts {
+        let same = part.grid == first.grid && part.epochs == first.epochs && part.device == first.device;
+        if !same {
+            return Err(Error::invalid(
+                "study merge",
+                format!(
+                    "{} and {} are parts of different studies (grid, epochs or device differ)",
+                    first_path.display(),
+                    path.display()
+                ),
+            ));
+        }
+        for run in &part.runs {
+            let cell = (run.experiment, run.seed);
+            if let Some(other) = seen.insert(cell, path) {
+                return Err(Error::invalid(
+                    "study merge",
+                    format!(
+                        "overlap: {} seed {} is in both {} and {}",
+                        run.experiment,
+                        run.seed,
+                        other.display(),
+                        path.display()
+                    ),
+                ));
+            }
+            runs.push(run.clone());
+        }
+    }
+    let cells = first.grid.cells();
+    let wanted: BTreeSet<(Experiment, u64)> = cells.iter().copied().collect();
+    if let Some((e, s)) = seen.keys().find(|cell| !wanted.contains(cell)) {
+        return Err(Error::invalid(
+            "study merge",
+            format!(
+                "{e} seed {s} (in {}) is outside the study's grid",
+                seen[&(*e, *s)].display()
+            ),
+        ));
+    }
+    let missing: Vec<String> = cells
+        .iter()
+        .filter(|cell| !seen.contains_key(cell))
+        .map(|(e, s)| format!("{e} seed {s}"))
+        .collect();
+    if !missing.is_empty() {
+        let shown = missing.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+        return Err(Error::invalid(
+            "study merge",
+            format!(
+                "gap: {} of {} runs are in no part ({shown}{}); run the missing shards first",
+                missing.len(),
+                cells.len(),
+                if missing.len() > 5 { ", ..." } else { "" }
+            ),
+        ));
+    }
+    runs.sort_by_key(|r| (r.experiment, r.seed));
+    Ok(Part {
+        grid: first.grid.clone(),
+        shard: None,
+        epochs: first.epochs,
+        device: first.device.clone(),
+        runs,
+    })
+}
+
+/// The part files in `dirs`: each entry is a part file, or a folder whose `study-part-*.json`
+/// files are taken.
+pub fn find_parts(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Part)>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("study-part-") && n.ends_with(".json"))
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Error::invalid(
+                    "study merge",
+                    format!("{} holds no study-part-*.json file", path.display()),
+                ));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+        .into_iter()
+        .map(|p| Part::load(&p).map(|part| (p, part)))
+        .collect()
+}

@@ -1,0 +1,159 @@
+//! The reproducibility study: the same numbers whatever the job count, shards that merge into
+//! the single run's study, overlaps and gaps refused, and the verdict rule.
+
+use burn::tensor::Device;
+use lstm_lab::study::{Distribution, Grid, Part, SeedRun, Shard, Study, Verdict, merge, run_cells};
+use lstm_lab::tutorials::Experiment;
+use std::path::PathBuf;
+
+/// A short grid: three cheap experiments (stateful fresh-data, encoder-decoder, shuffled fit),
+/// three seeds, 3 epochs each.
+fn grid() -> Grid {
+    Grid::new(
+        vec![
+            Experiment::RandintEcho,
+            Experiment::EchoPartial,
+            Experiment::AlphabetTimestepWindow,
+        ],
+        4,
+        3,
+    )
+    .unwrap()
+}
+
+const EPOCHS: Option<usize> = Some(3);
+
+fn part(shard: Option<Shard>, runs: Vec<SeedRun>) -> Part {
+    Part {
+        grid: grid(),
+        shard,
+        epochs: EPOCHS,
+        device: "cpu".into(),
+        runs,
+    }
+}
+
+fn assert_same_numbers(a: &[SeedRun], b: &[SeedRun]) {
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b) {
+        x.check_agrees_with(y).unwrap();
+    }
+}
+
+#[test]
+fn jobs_do_not_change_the_numbers() {
+    let device = Device::flex();
+    let cells = grid().cells();
+    let one = run_cells(&cells, 1, EPOCHS, &device, false).unwrap();
+    let two = run_cells(&cells, 2, EPOCHS, &device, false).unwrap();
+    let three = run_cells(&cells, 3, EPOCHS, &device, false).unwrap();
+    assert_eq!(one.len(), 9);
+    assert_same_numbers(&one, &two);
+    assert_same_numbers(&one, &three);
+    // Each run is the experiment's own run, as `run --seed` gives it.
+    let single = Experiment::EchoPartial
+        .run(&lstm_lab::tutorials::RunOptions::new(5).with_epochs(3), &device)
+        .unwrap();
+    let cell = one
+        .iter()
+        .find(|r| r.experiment == Experiment::EchoPartial && r.seed == 5)
+        .unwrap();
+    assert_eq!(cell.accuracy, single.accuracy);
+    assert_eq!(cell.loss, single.history.loss);
+}
+
+#[test]
+fn shards_merge_into_the_single_run_and_refuse_overlaps_and_gaps() {
+    let device = Device::flex();
+    let g = grid();
+    let all = run_cells(&g.cells(), 2, EPOCHS, &device, false).unwrap();
+    let (s1, s2) = ("1/2".parse::<Shard>().unwrap(), "2/2".parse::<Shard>().unwrap());
+    let (c1, c2) = (g.shard(s1), g.shard(s2));
+    assert_eq!(c1.len() + c2.len(), g.cells().len());
+    assert!(c1.iter().all(|c| !c2.contains(c)), "shards are disjoint");
+    let p1 = part(Some(s1), run_cells(&c1, 1, EPOCHS, &device, false).unwrap());
+    let p2 = part(Some(s2), run_cells(&c2, 1, EPOCHS, &device, false).unwrap());
+    let parts = vec![
+        (PathBuf::from("a/study-part-1-of-2.json"), p1.clone()),
+        (PathBuf::from("b/study-part-2-of-2.json"), p2.clone()),
+    ];
+    let merged = merge(&parts).unwrap();
+    assert_eq!(merged.grid, g);
+    assert_eq!(merged.shard, None);
+    assert_same_numbers(&merged.runs, &all);
+
+    // The judged study is the same as the single run's, seconds apart.
+    let zero = |mut p: Part| {
+        p.runs.iter_mut().for_each(|r| r.train_seconds = 0.0);
+        Study::new(p, None).unwrap()
+    };
+    assert_eq!(zero(merged), zero(part(None, all)));
+
+    let gap = merge(&parts[..1]).unwrap_err().to_string();
+    assert!(
+        gap.contains("gap") && gap.contains("run the missing shards"),
+        "{gap}"
+    );
+    let twice = vec![
+        parts[0].clone(),
+        parts[1].clone(),
+        (PathBuf::from("c/copy.json"), p1),
+    ];
+    let overlap = merge(&twice).unwrap_err().to_string();
+    assert!(
+        overlap.contains("overlap") && overlap.contains("c/copy.json"),
+        "{overlap}"
+    );
+    let mut other = p2;
+    other.epochs = Some(4);
+    let mixed = merge(&[parts[0].clone(), (PathBuf::from("d.json"), other)])
+        .unwrap_err()
+        .to_string();
+    assert!(mixed.contains("different studies"), "{mixed}");
+    let shard_only = Study::new(parts[0].1.clone(), None).unwrap_err().to_string();
+    assert!(shard_only.contains("merge the parts first"), "{shard_only}");
+}
+
+#[test]
+fn shards_parse_and_bad_ones_are_refused() {
+    assert_eq!("3/4".parse::<Shard>().unwrap(), Shard { index: 3, count: 4 });
+    for bad in ["0/4", "5/4", "4", "a/b", "1/0"] {
+        let e = bad.parse::<Shard>().unwrap_err().to_string();
+        assert!(e.contains("is not I/N"), "{bad}: {e}");
+    }
+    assert!(Grid::new(vec![], 1, 2).is_err());
+    assert!(Grid::new(vec![Experiment::EchoWhole], 1, 0).is_err());
+}
+
+#[test]
+fn verdicts_follow_the_rule() {
+    let d = |values: &[f64], reported| Distribution::of(values.to_vec(), reported).unwrap();
+    let hundred = Some(100.0);
+    // A 100% claim: >= 90% of seeds -> holds; >= 50% -> most seeds; else does not hold.
+    let mostly = [100.0; 9].iter().copied().chain([95.0]).collect::<Vec<_>>();
+    assert_eq!(Verdict::judge(hundred, &d(&mostly, hundred)), Verdict::Holds);
+    assert_eq!(
+        Verdict::judge(hundred, &d(&[100.0, 100.0, 90.0, 80.0], hundred)),
+        Verdict::HoldsOnMostSeeds
+    );
+    assert_eq!(
+        Verdict::judge(hundred, &d(&[100.0, 90.0, 80.0], hundred)),
+        Verdict::DoesNotHold
+    );
+    // A point value: holds between the 10th and 90th percentiles.
+    let spread: Vec<f64> = (0..20).map(|i| 80.0 + i as f64).collect();
+    assert_eq!(
+        Verdict::judge(Some(86.96), &d(&spread, Some(86.96))),
+        Verdict::Holds
+    );
+    assert_eq!(
+        Verdict::judge(Some(80.0), &d(&spread, Some(80.0))),
+        Verdict::DoesNotHold
+    );
+    assert_eq!(Verdict::judge(None, &d(&spread, None)), Verdict::NoClaim);
+    let s = d(&spread, Some(90.0));
+    assert_eq!(s.reach, Some(0.5));
+    assert_eq!((s.min, s.max, s.median), (80.0, 99.0, 89.5));
+    assert!(Distribution::of(vec![], None).is_err());
+    assert!(Distribution::of(vec![f64::NAN], None).is_err());
+}
