@@ -14,10 +14,23 @@ test:
 test-wgpu:
     cargo test --release --features wgpu
 
-# All eight experiments at tutorial scale (results/, README table), then every notebook.
+# All eight experiments at tutorial scale (results/, README table), the study over 20 seeds
+# (results/study.*, README verdict table), then every notebook.
 reproduce:
     cargo run --release {{cargo_features}} -- reproduce
+    cargo run --release {{cargo_features}} -- study --seeds 20
     {{just_executable()}} notebooks
+
+# The reproducibility study alone (options: --seeds 20 --experiments a,b --jobs 2 --shard 1/4).
+study *args:
+    cargo run --release {{cargo_features}} -- study {{args}}
+
+# Real Keras over many seeds for the study (datasets/keras/study.json; hours on 2 cores, resumable).
+# Options: --seeds 10 --slow-seeds 3 --experiments alphabet-2step,echo-whole
+keras-study *args:
+    python3 -m venv .venv-keras
+    .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt
+    .venv-keras/bin/python tools/keras_study.py {{args}}
 
 # What the notebooks need: evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv).
 setup:

@@ -287,6 +287,7 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
             .iter()
             .map(|(name, values)| match values.len() {
                 0 => format!("{name} (no runs)"),
+                1 => format!("{name} (1 seed)"),
                 k => format!("{name} ({k} seeds)"),
             })
             .collect();

@@ -42,6 +42,19 @@ pub struct Reported {
     pub metric: Metric,
     /// What that number is, in words.
     pub measures: String,
+    /// How the number is judged over seeds.
+    pub claim: ClaimKind,
+}
+
+/// What kind of statement a tutorial's number makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimKind {
+    /// The model gets (at least) there: "converges to 100%", "acc 0.95".
+    AtLeast,
+    /// The number describes a limit or a failure, as one run printed it: a typical run should
+    /// print about the same.
+    Typical,
 }
 
 /// Which number of a run a tutorial's claim is compared with.

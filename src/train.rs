@@ -414,7 +414,7 @@ pub fn progress_bar(enabled: bool, len: u64, unit: &str) -> ProgressBar {
     let bar = ProgressBar::new(len);
     bar.set_style(
         ProgressStyle::with_template(&format!(
-            "{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {unit} {{msg}}"
+            "{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {unit}, ETA {{eta}} {{msg}}"
         ))
         .expect("a valid template")
         .progress_chars("=> "),

@@ -137,3 +137,59 @@ fn a_rerun_with_fewer_seeds_leaves_no_stale_seed_files() {
     assert!(out.join("echo-whole.json").is_file());
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn study_shards_merge_and_a_missing_shard_is_named() {
+    let out = scratch("study");
+    let parts = out.join("parts");
+    let (o, p) = (out.to_str().unwrap(), parts.to_str().unwrap());
+    let shard = |i: &str| {
+        let args = [
+            "study",
+            "--experiments",
+            "alphabet-2step,vanilla-index",
+            "--seeds",
+            "3",
+            "--epochs",
+            "2",
+            "--jobs",
+            "2",
+            "--shard",
+            i,
+            "--out",
+            p,
+        ];
+        let status = lstm_lab()
+            .args(args)
+            .stderr(Stdio::null())
+            .status()
+            .expect("the binary runs");
+        assert!(status.success(), "study --shard {i}");
+    };
+    shard("1/2");
+    assert!(parts.join("study-part-1-of-2.json").exists());
+    fails_with(
+        &["study", "merge", p, "--out", o],
+        "gap: 3 of 6 runs are in no part",
+    );
+    shard("2/2");
+    let merged = lstm_lab()
+        .args(["study", "merge", p, "--out", o])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let study = lstm_lab::study::Study::load(&out.join("study.json")).unwrap();
+    assert_eq!(study.part.runs.len(), 6);
+    assert_eq!(study.claims.len(), 2);
+    assert!(out.join("study.md").exists() && out.join("plots/study-alphabet-2step.svg").exists());
+    fails_with(&["study", "--shard", "3/2"], "is not I/N");
+    fails_with(
+        &["study", "--seeds", "0", "--out", o],
+        "seeds: must be at least 1",
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -2,6 +2,7 @@
 //! the single run's study, overlaps and gaps refused, and the verdict rule.
 
 use burn::tensor::Device;
+use lstm_lab::report::ClaimKind;
 use lstm_lab::study::{Distribution, Grid, Part, SeedRun, Shard, Study, Verdict, merge, run_cells};
 use lstm_lab::tutorials::Experiment;
 use std::path::PathBuf;
@@ -128,32 +129,37 @@ fn shards_parse_and_bad_ones_are_refused() {
 #[test]
 fn verdicts_follow_the_rule() {
     let d = |values: &[f64], reported| Distribution::of(values.to_vec(), reported).unwrap();
-    let hundred = Some(100.0);
-    // A 100% claim: >= 90% of seeds -> holds; >= 50% -> most seeds; else does not hold.
+    let (hundred, at_least, typical) = (Some(100.0), ClaimKind::AtLeast, ClaimKind::Typical);
+    // "Gets there": >= 90% of seeds reach it -> holds; >= 50% -> most seeds; else does not hold.
     let mostly = [100.0; 9].iter().copied().chain([95.0]).collect::<Vec<_>>();
-    assert_eq!(Verdict::judge(hundred, &d(&mostly, hundred)), Verdict::Holds);
     assert_eq!(
-        Verdict::judge(hundred, &d(&[100.0, 100.0, 90.0, 80.0], hundred)),
+        Verdict::judge(hundred, at_least, &d(&mostly, hundred)),
+        Verdict::Holds
+    );
+    let half = d(&[100.0, 100.0, 90.0, 80.0], hundred);
+    assert_eq!(
+        Verdict::judge(hundred, at_least, &half),
         Verdict::HoldsOnMostSeeds
     );
-    assert_eq!(
-        Verdict::judge(hundred, &d(&[100.0, 90.0, 80.0], hundred)),
-        Verdict::DoesNotHold
-    );
-    // A point value: holds between the 10th and 90th percentiles.
+    let few = d(&[100.0, 90.0, 80.0], hundred);
+    assert_eq!(Verdict::judge(hundred, at_least, &few), Verdict::DoesNotHold);
+    // A limit one run printed: holds between the 10th and 90th percentiles.
     let spread: Vec<f64> = (0..20).map(|i| 80.0 + i as f64).collect();
     assert_eq!(
-        Verdict::judge(Some(86.96), &d(&spread, Some(86.96))),
+        Verdict::judge(Some(86.96), typical, &d(&spread, Some(86.96))),
         Verdict::Holds
     );
     assert_eq!(
-        Verdict::judge(Some(80.0), &d(&spread, Some(80.0))),
+        Verdict::judge(Some(80.0), typical, &d(&spread, Some(80.0))),
         Verdict::DoesNotHold
     );
-    assert_eq!(Verdict::judge(None, &d(&spread, None)), Verdict::NoClaim);
+    assert_eq!(Verdict::judge(None, typical, &d(&spread, None)), Verdict::NoClaim);
     let s = d(&spread, Some(90.0));
     assert_eq!(s.reach, Some(0.5));
     assert_eq!((s.min, s.max, s.median), (80.0, 99.0, 89.5));
+    // Compared at the printed precision: 20/23 = 86.9565...% is the tutorial's "86.96%".
+    let printed = d(&[2000.0 / 23.0, 100.0 * 19.0 / 23.0], Some(86.96));
+    assert_eq!(printed.reach, Some(0.5));
     assert!(Distribution::of(vec![], None).is_err());
     assert!(Distribution::of(vec![f64::NAN], None).is_err());
 }
