@@ -453,30 +453,31 @@ impl Study {
         let mut charts = Vec::new();
         for c in &self.claims {
             let id = c.experiment.id();
-            let keras = c.keras.as_ref().map_or(&[][..], |k| &k.values[..]);
-            let title = format!("{id}: {} per seed", c.metric_label());
-            charts.push((
-                format!("study-{id}"),
-                crate::plot::strip_chart(
-                    &title,
-                    &[("lstm-lab", &c.ours.values), ("Keras", keras)],
-                    c.reported,
-                )?,
-            ));
-            let curves: Vec<&[f32]> = self
-                .part
-                .runs
-                .iter()
-                .filter(|r| r.experiment == c.experiment)
-                .map(|r| &r.loss[..])
-                .collect();
-            let title = format!("{id}: training loss over {} seeds", curves.len());
-            charts.push((
-                format!("study-{id}-curves"),
-                crate::plot::band_chart(&title, &curves)?,
-            ));
+            charts.push((format!("study-{id}"), self.strip(c.experiment)?));
+            charts.push((format!("study-{id}-curves"), self.curves(c.experiment)?));
         }
         Ok(charts)
+    }
+
+    /// `experiment`'s number per seed, ours beside Keras's, with the tutorial's as a line.
+    pub fn strip(&self, experiment: Experiment) -> Result<crate::plot::Svg> {
+        let c = self.claim(experiment)?;
+        let keras = c.keras.as_ref().map_or(&[][..], |k| &k.values[..]);
+        let title = format!("{experiment}: {} per seed", c.metric_label());
+        crate::plot::strip_chart(&title, &[("lstm-lab", &c.ours.values), ("Keras", keras)], c.reported)
+    }
+
+    /// `experiment`'s training loss per epoch over every seed: mean and min-max band.
+    pub fn curves(&self, experiment: Experiment) -> Result<crate::plot::Svg> {
+        let curves: Vec<&[f32]> = self
+            .part
+            .runs
+            .iter()
+            .filter(|r| r.experiment == experiment)
+            .map(|r| &r.loss[..])
+            .collect();
+        let title = format!("{experiment}: training loss over {} seeds", curves.len());
+        crate::plot::band_chart(&title, &curves)
     }
 
     /// Notebook display (evcxr): the verdict table as HTML.
