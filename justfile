@@ -15,10 +15,12 @@ test-wgpu:
     cargo test --release --features wgpu
 
 # All eight experiments at tutorial scale (results/, README table), the study over 20 seeds
-# (results/study.*, README verdict table), then every notebook.
+# (results/study.*, README verdict table), the tutorials' exercises (results/exercises/), then
+# every notebook.
 reproduce:
     cargo run --release {{cargo_features}} -- reproduce
     cargo run --release {{cargo_features}} -- study --seeds 20
+    cargo run --release {{cargo_features}} -- exercises --seeds 5
     {{just_executable()}} notebooks
 
 # The reproducibility study alone (options: --seeds 20 --experiments a,b --jobs 2 --shard 1/4).

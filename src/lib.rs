@@ -28,6 +28,7 @@ pub mod bench;
 pub mod data;
 pub mod device;
 pub mod error;
+pub mod exercises;
 pub mod framing;
 pub mod fused;
 pub mod init;

@@ -7,6 +7,7 @@
 //! ```
 
 use clap::{Args, Parser, Subcommand};
+use lstm_lab::exercises::Exercise;
 use lstm_lab::report::{RunRecord, Staging, Summary, update_readme, update_readme_section};
 use lstm_lab::study::{self, Grid, KerasStudy, Part, Shard, Study};
 use lstm_lab::tutorials::{Experiment, RunOptions};
@@ -37,6 +38,23 @@ enum Command {
     /// The reproducibility study: every experiment over many seeds, each tutorial claim judged
     /// on the distribution beside real Keras's (results/study.json, study.md, plots/study-*).
     Study(StudyArgs),
+    /// The tutorials' open questions, answered by experiment (results/exercises/<id>.json and
+    /// summary.md).
+    Exercises {
+        /// Exercise ids, comma-separated (default: all): randint-stateless, echo-stateless,
+        /// alphabet-longer.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Seeds per arm.
+        #[arg(long, default_value_t = 5)]
+        seeds: u64,
+        /// Runs at a time (default: one per core); the numbers do not depend on it.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Output folder (the answers go to its exercises/ folder).
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+    },
     /// Print, as JSON, each experiment's training FLOPs and this CPU's GEMM rate on its own
     /// matrix shapes and on a 1024^3 product (the floor `just bench` compares against).
     Floor {
@@ -157,6 +175,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Reproduce(options) => (Experiment::ALL.to_vec(), options, true),
         Command::Run { id, options } => (vec![id], options, false),
         Command::Study(args) => return study(args),
+        Command::Exercises {
+            only,
+            seeds,
+            jobs,
+            out,
+        } => return exercises(&only, seeds, jobs, &out),
         Command::Floor { seconds } => return floor(seconds),
     };
     if options.seeds == 0 {
@@ -330,4 +354,31 @@ fn finish_study(part: Part, out: &Path, keras_path: &Path) -> Result<()> {
         println!("README.md: verdict table updated");
     }
     Ok(())
+}
+
+fn exercises(only: &[String], seeds: u64, jobs: Option<usize>, out: &Path) -> Result<()> {
+    let chosen: Vec<Exercise> = if only.is_empty() {
+        Exercise::ALL.to_vec()
+    } else {
+        only.iter().map(|id| id.parse()).collect::<Result<_>>()?
+    };
+    let device = device::cpu();
+    let progress = std::io::stderr().is_terminal();
+    let mut staging = Staging::new(out)?;
+    let mut summary = String::from("# The tutorials' open questions, answered\n\n");
+    for exercise in chosen {
+        eprintln!("exercise {}", exercise.id());
+        let answer = exercise.run(seeds, jobs_or_cores(jobs), &device, progress)?;
+        println!("{}: {}", answer.id, answer.answer);
+        staging.write(
+            &format!("exercises/{}.json", answer.id),
+            serde_json::to_string_pretty(&answer)?.as_bytes(),
+        )?;
+        summary.push_str(&answer.to_markdown());
+        summary.push('\n');
+    }
+    if only.is_empty() {
+        staging.write("exercises/summary.md", summary.as_bytes())?;
+    }
+    staging.commit()
 }

@@ -464,7 +464,11 @@ impl Study {
         let c = self.claim(experiment)?;
         let keras = c.keras.as_ref().map_or(&[][..], |k| &k.values[..]);
         let title = format!("{experiment}: {} per seed", c.metric_label());
-        crate::plot::strip_chart(&title, &[("lstm-lab", &c.ours.values), ("Keras", keras)], c.reported)
+        crate::plot::strip_chart(
+            &title,
+            &[("lstm-lab", &c.ours.values), ("Keras", keras)],
+            c.reported,
+        )
     }
 
     /// `experiment`'s training loss per epoch over every seed: mean and min-max band.

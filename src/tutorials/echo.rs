@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::framing::{Framed, to_supervised};
 use crate::metrics::expected_predicted;
 use crate::models::{ModelConfig, Topology};
-use crate::train::Learner;
+use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -41,6 +41,9 @@ pub struct EchoConfig {
     pub sequences_per_epoch: usize,
     /// Fresh sequences the trained model is scored on.
     pub eval_sequences: usize,
+    /// Carry the state across batches, reset after each epoch (the tutorial: `true`); `false`
+    /// starts every batch from zeros, as a stateless Keras LSTM does.
+    pub stateful: bool,
 }
 
 impl Default for EchoConfig {
@@ -62,6 +65,7 @@ impl EchoConfig {
             epochs: 500,
             sequences_per_epoch: 1,
             eval_sequences: 20,
+            stateful: true,
         }
     }
 
@@ -137,11 +141,11 @@ impl EchoConfig {
         }
         let mut rng = StdRng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
-        let mut learner = Learner::new(model, true)?;
+        let mut learner = Learner::new(model, self.stateful)?;
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.epochs,
-            self.batch_size,
+            FitConfig::new(1, self.batch_size).with_shuffle(false),
             &mut rng,
             options.progress,
             |rng| self.draw_epoch(rng),

@@ -35,7 +35,7 @@ use std::str::FromStr;
 /// The shape every tutorial config has: its model, its training schedule, and a `run` that
 /// trains and scores it. [`Experiment::config`] gives each experiment's, with the tutorial's
 /// numbers.
-pub trait Tutorial: Send + Sync {
+pub trait Tutorial: Send + Sync + fmt::Debug {
     /// The tutorial's network.
     fn model(&self) -> Result<ModelConfig>;
     /// Epochs (or fits, for the one-fit-per-sequence tutorials).
@@ -275,24 +275,28 @@ pub(crate) fn labels(a: &Array3) -> Vec<usize> {
     a.argmax().into_iter().flatten().collect()
 }
 
-/// The tutorials' training loop for a stateful model: `epochs` times, one epoch (no shuffle) on
-/// freshly generated data, then a state reset. Returns the history and the training seconds.
+/// The tutorials' training loop for a stateful model: `epochs` times, one epoch of `fit` (the
+/// tutorials: one epoch, no shuffle) on freshly generated data, then a state reset. Returns the
+/// history and the training seconds.
 ///
 /// Fresh data comes in two parts: `draw` takes the random values from `rng` (on this thread,
 /// in epoch order), `frame` turns them into `(x, y)` (the pandas-style framing, no randomness).
 /// Framing runs on a second thread one epoch ahead, so it overlaps training. The numbers are
 /// those of drawing and framing in turn: an unshuffled fit takes nothing from `rng`, so drawing
-/// epoch `e + 1` before fitting epoch `e` leaves every draw where it was.
+/// epoch `e + 1` before fitting epoch `e` leaves every draw where it was. A shuffled fit takes
+/// its orders from a second generator, seeded once from `rng` before the first draw.
 pub(crate) fn fit_on_fresh<R: rand::Rng, D: Send>(
     learner: &mut crate::train::Learner,
     epochs: usize,
-    batch_size: usize,
+    fit: crate::train::FitConfig,
     rng: &mut R,
     progress: bool,
     mut draw: impl FnMut(&mut R) -> Result<D>,
     frame: impl Fn(D) -> Result<(Array3, Array3)> + Sync,
 ) -> Result<(History, f64)> {
-    let fit = crate::train::FitConfig::new(1, batch_size).with_shuffle(false);
+    let mut shuffler = fit
+        .shuffle
+        .then(|| <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(rng.next_u64()));
     let bar = crate::train::progress_bar(progress, epochs as u64, "fits");
     let mut history = History::default();
     let start = std::time::Instant::now();
@@ -316,7 +320,10 @@ pub(crate) fn fit_on_fresh<R: rand::Rng, D: Send>(
                 to_framer.send(draw(rng)?).map_err(|_| closed())?;
             }
             let (x, y) = framed.recv().map_err(|_| closed())??;
-            history.extend(learner.fit(&x, &y, &fit, rng)?);
+            history.extend(match shuffler.as_mut() {
+                Some(shuffler) => learner.fit(&x, &y, &fit, shuffler)?,
+                None => learner.fit(&x, &y, &fit, rng)?,
+            });
             learner.reset_states();
             if let (Some(l), Some(a)) = (history.loss.last(), history.accuracy.last()) {
                 bar.set_message(format!("loss {l:.4} acc {a:.4}"));

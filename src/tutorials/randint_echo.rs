@@ -10,7 +10,7 @@ use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::Result;
 use crate::framing::{Framed, lag_echo};
 use crate::models::{ModelConfig, Topology};
-use crate::train::Learner;
+use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -31,6 +31,11 @@ pub struct RandintEchoConfig {
     pub fits: usize,
     /// Fresh sequences the trained model is scored on.
     pub eval_sequences: usize,
+    /// Carry the state across batches, reset after each fit (the tutorial: `true`); `false`
+    /// starts every batch from zeros, as a stateless Keras LSTM does.
+    pub stateful: bool,
+    /// Shuffle the samples of each fit (the tutorial: `false`).
+    pub shuffle: bool,
 }
 
 impl Default for RandintEchoConfig {
@@ -43,6 +48,8 @@ impl Default for RandintEchoConfig {
             batch_size: 5,
             fits: 2000,
             eval_sequences: 20,
+            stateful: true,
+            shuffle: false,
         }
     }
 }
@@ -73,12 +80,12 @@ impl RandintEchoConfig {
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         let mut rng = StdRng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
-        let mut learner = Learner::new(model, true)?;
+        let mut learner = Learner::new(model, self.stateful)?;
         let data = |rng: &mut StdRng| self.generate_data(rng).map(|f| (f.x, f.y));
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.fits,
-            self.batch_size,
+            FitConfig::new(1, self.batch_size).with_shuffle(self.shuffle),
             &mut rng,
             options.progress,
             |rng| generate_sequence(rng, self.length, self.n_unique),
