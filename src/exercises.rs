@@ -18,7 +18,7 @@ use crate::study::parallel_map;
 use crate::tutorials::alphabet::AlphabetConfig;
 use crate::tutorials::echo::EchoConfig;
 use crate::tutorials::randint_echo::RandintEchoConfig;
-use crate::tutorials::{Outcome, RunOptions, Tutorial};
+use crate::tutorials::{Experiment, Outcome, RunOptions, Tutorial};
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 use statrs::statistics::Statistics;
@@ -32,6 +32,41 @@ pub enum Exercise {
     EchoStateless,
     /// Alphabet (003): is the feature window a worse framing, or only less trained?
     AlphabetLonger,
+    /// Every single-output framing: does it need memory, or only the right framing? A linfa
+    /// logistic regression on the flattened window beside the LSTM.
+    LinfaBaseline,
+}
+
+/// How an arm is trained.
+#[derive(Debug)]
+pub enum ArmRun {
+    /// The LSTM of a tutorial config.
+    Lstm(Box<dyn Tutorial>),
+    /// linfa's multinomial logistic regression on an experiment's flattened windows
+    /// ([`crate::baseline::logistic`]).
+    Logistic(Experiment),
+}
+
+impl ArmRun {
+    fn run(&self, seed: u64, device: &Device) -> Result<Outcome> {
+        match self {
+            ArmRun::Lstm(config) => {
+                device.seed(seed);
+                config.run(&RunOptions::new(seed), device)
+            }
+            ArmRun::Logistic(experiment) => crate::baseline::logistic(*experiment, seed),
+        }
+    }
+
+    fn describe(&self) -> (String, usize) {
+        match self {
+            ArmRun::Lstm(config) => (format!("{config:?}"), config.epochs()),
+            ArmRun::Logistic(e) => (
+                format!("linfa-logistic MultiLogisticRegression::default() on {e}'s flattened windows"),
+                1,
+            ),
+        }
+    }
 }
 
 impl Exercise {
@@ -40,6 +75,7 @@ impl Exercise {
         Exercise::RandintStateless,
         Exercise::EchoStateless,
         Exercise::AlphabetLonger,
+        Exercise::LinfaBaseline,
     ];
 
     /// The id used in the CLI and `results/exercises/<id>.json`.
@@ -48,6 +84,7 @@ impl Exercise {
             Exercise::RandintStateless => "randint-stateless",
             Exercise::EchoStateless => "echo-stateless",
             Exercise::AlphabetLonger => "alphabet-longer",
+            Exercise::LinfaBaseline => "linfa-baseline",
         }
     }
 
@@ -69,12 +106,40 @@ impl Exercise {
                  is still falling at epoch 500. Trained to 2000 and 5000 epochs, do the three \
                  framings still differ?"
             }
+            Exercise::LinfaBaseline => {
+                "Which of the tutorials' problems need memory, and which only the right framing? \
+                 A multinomial logistic regression (linfa) on the flattened input window, trained \
+                 on samples drawn as the tutorial draws them and scored the same way, beside the \
+                 LSTM, for every framing with one output step."
+            }
         }
     }
 
-    /// The arms compared: a name and the tutorial config it trains.
-    pub fn arms(self) -> Vec<(String, Box<dyn Tutorial>)> {
+    /// The arms compared: a name and how it is trained.
+    pub fn arms(self) -> Vec<(String, ArmRun)> {
+        let lstm = |arms: Vec<(String, Box<dyn Tutorial>)>| {
+            arms.into_iter()
+                .map(|(name, c)| (name, ArmRun::Lstm(c)))
+                .collect()
+        };
         match self {
+            Exercise::LinfaBaseline => crate::baseline::FRAMINGS
+                .iter()
+                .flat_map(|&e| {
+                    [
+                        (format!("LSTM: {e}"), ArmRun::Lstm(e.config())),
+                        (format!("logistic regression: {e}"), ArmRun::Logistic(e)),
+                    ]
+                })
+                .collect(),
+            other => lstm(other.lstm_arms()),
+        }
+    }
+
+    /// The LSTM arms of the exercises that compare tutorial configs.
+    fn lstm_arms(self) -> Vec<(String, Box<dyn Tutorial>)> {
+        match self {
+            Exercise::LinfaBaseline => Vec::new(),
             Exercise::RandintStateless => vec![
                 (
                     "stateful, in order (the tutorial)".into(),
@@ -138,10 +203,7 @@ impl Exercise {
             .flat_map(|a| (1..=seeds).map(move |s| (a, s)))
             .collect();
         let start = std::time::Instant::now();
-        let outcomes = parallel_map(&cells, jobs, progress, |&(a, seed)| {
-            device.seed(seed);
-            arms[a].1.run(&RunOptions::new(seed), device)
-        })?;
+        let outcomes = parallel_map(&cells, jobs, progress, |&(a, seed)| arms[a].1.run(seed, device))?;
         let seconds = start.elapsed().as_secs_f64();
         let arms: Vec<Arm> = arms
             .iter()
@@ -153,7 +215,7 @@ impl Exercise {
                     .filter(|((arm, _), _)| *arm == a)
                     .map(|(_, o)| o)
                     .collect();
-                Arm::new(name, config.as_ref(), (1..=seeds).collect(), &runs)
+                Arm::new(name, config, (1..=seeds).collect(), &runs)
             })
             .collect();
         let answer = self.answer(&arms);
@@ -201,6 +263,55 @@ impl Exercise {
                 },
                 m(1).mean_train_seconds / m(0).mean_train_seconds
             ),
+            Exercise::LinfaBaseline => {
+                let pairs: Vec<String> = arms
+                    .chunks(2)
+                    .map(|p| {
+                        let id = p[0].name.trim_start_matches("LSTM: ");
+                        format!("{id} {:.2}% (LSTM {:.2}%)", p[1].mean, p[0].mean)
+                    })
+                    .collect();
+                let solved: Vec<&str> = arms
+                    .chunks(2)
+                    .filter(|p| p[1].mean >= 99.0)
+                    .map(|p| p[0].name.trim_start_matches("LSTM: "))
+                    .collect();
+                let unlearned: Vec<&str> = arms
+                    .chunks(2)
+                    .filter(|p| p[0].mean < 10.0 && p[1].mean < 10.0)
+                    .map(|p| p[0].name.trim_start_matches("LSTM: "))
+                    .collect();
+                let mut answer = format!(
+                    "Logistic regression on the flattened window scores {}",
+                    pairs.join(", ")
+                );
+                answer.push_str(&match solved.len() {
+                    0 => ": no framing is solved without memory".to_string(),
+                    1 => format!(
+                        ": {} needs no memory, only the framing (a linear model solves it)",
+                        solved[0]
+                    ),
+                    _ => format!(
+                        ": {} need no memory, only the framing (a linear model solves them)",
+                        solved.join(", ")
+                    ),
+                });
+                let near: Vec<String> = arms
+                    .chunks(2)
+                    .filter(|p| (90.0..99.0).contains(&p[1].mean))
+                    .map(|p| format!("{} ({:.2}%)", p[0].name.trim_start_matches("LSTM: "), p[1].mean))
+                    .collect();
+                if !near.is_empty() {
+                    answer.push_str(&format!("; nearly linear: {}", near.join(", ")));
+                }
+                if !unlearned.is_empty() {
+                    answer.push_str(&format!(
+                        "; from the tutorial's few examples, {} is learned by neither",
+                        unlearned.join(", ")
+                    ));
+                }
+                answer
+            }
             Exercise::AlphabetLonger => {
                 let at = |epochs: usize| {
                     arms.iter()
@@ -278,12 +389,13 @@ pub struct Arm {
 }
 
 impl Arm {
-    fn new(name: &str, config: &dyn Tutorial, seeds: Vec<u64>, runs: &[&Outcome]) -> Self {
+    fn new(name: &str, run: &ArmRun, seeds: Vec<u64>, runs: &[&Outcome]) -> Self {
         let accuracies: Vec<f64> = runs.iter().map(|o| o.accuracy).collect();
+        let (config, epochs) = run.describe();
         Self {
             name: name.to_string(),
-            config: format!("{config:?}"),
-            epochs: config.epochs(),
+            config,
+            epochs,
             seeds,
             mean: accuracies.iter().mean(),
             min: Statistics::min(accuracies.iter()),
@@ -401,7 +513,7 @@ mod tests {
 
     #[test]
     fn arms_vary_only_what_the_question_is_about() {
-        let randint = Exercise::RandintStateless.arms();
+        let randint = Exercise::RandintStateless.lstm_arms();
         assert_eq!(randint.len(), 2);
         assert_eq!(
             format!("{:?}", randint[0].1),
@@ -413,12 +525,14 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(format!("{:?}", randint[1].1), format!("{changed:?}"));
-        let echo = Exercise::EchoStateless.arms();
+        let echo = Exercise::EchoStateless.lstm_arms();
         assert_eq!(echo[1].1.batch_size(), 1);
         assert_eq!(echo[1].1.epochs(), echo[0].1.epochs());
-        let alphabet = Exercise::AlphabetLonger.arms();
+        let alphabet = Exercise::AlphabetLonger.lstm_arms();
         let epochs: Vec<usize> = alphabet.iter().map(|a| a.1.epochs()).collect();
         assert_eq!(epochs, [500, 500, 500, 2000, 2000, 2000, 5000, 5000, 5000]);
+        let baseline = Exercise::LinfaBaseline.arms();
+        assert_eq!(baseline.len(), 2 * crate::baseline::FRAMINGS.len());
         for e in Exercise::ALL {
             assert_eq!(e.id().parse::<Exercise>().unwrap(), *e);
         }

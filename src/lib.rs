@@ -24,6 +24,7 @@
 //! ```
 
 pub mod array;
+pub mod baseline;
 pub mod bench;
 pub mod data;
 pub mod device;

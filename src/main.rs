@@ -42,7 +42,7 @@ enum Command {
     /// summary.md).
     Exercises {
         /// Exercise ids, comma-separated (default: all): randint-stateless, echo-stateless,
-        /// alphabet-longer.
+        /// alphabet-longer, linfa-baseline.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
         /// Seeds per arm.
