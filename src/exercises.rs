@@ -14,7 +14,7 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::study::parallel_map;
+use crate::parallel::parallel_map;
 use crate::tutorials::alphabet::AlphabetConfig;
 use crate::tutorials::echo::EchoConfig;
 use crate::tutorials::randint_echo::RandintEchoConfig;

@@ -38,6 +38,7 @@ pub mod metrics;
 pub mod models;
 pub mod notebook;
 pub mod optim;
+pub mod parallel;
 pub mod plot;
 pub mod report;
 pub mod study;

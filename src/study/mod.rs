@@ -19,6 +19,7 @@
 pub mod claims;
 
 use crate::error::{Error, Result};
+use crate::parallel::parallel_map;
 use crate::report::Metric;
 use crate::tutorials::{Experiment, RunOptions};
 use burn::tensor::Device;
@@ -26,8 +27,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub use claims::{Claim, Distribution, KerasStudy, Study, Verdict};
 
@@ -229,64 +228,6 @@ pub fn run_cells(
     parallel_map(cells, jobs, progress, |&(experiment, seed)| {
         run_cell(experiment, seed, epochs, device)
     })
-}
-
-/// `f` over every item, `jobs` items at a time, results in the order of `items`. The first
-/// error stops the items not yet started and is returned, naming its item. `progress` draws one
-/// bar (with an ETA) over all items.
-pub fn parallel_map<T: Sync + std::fmt::Debug, R: Send>(
-    items: &[T],
-    jobs: usize,
-    progress: bool,
-    f: impl Fn(&T) -> Result<R> + Sync,
-) -> Result<Vec<R>> {
-    if jobs == 0 {
-        return Err(Error::invalid("jobs", "must be at least 1"));
-    }
-    let bar = crate::train::progress_bar(progress, items.len() as u64, "runs");
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<Result<R>>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.min(items.len()) {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= items.len() || failed.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let result = f(&items[k]);
-                    if result.is_err() {
-                        failed.store(true, Ordering::Relaxed);
-                    }
-                    bar.set_message(format!("{:?}", items[k]));
-                    bar.inc(1);
-                    if let Ok(mut results) = results.lock() {
-                        results[k] = Some(result);
-                    }
-                }
-            });
-        }
-    });
-    bar.finish_and_clear();
-    let results = results
-        .into_inner()
-        .map_err(|_| Error::invalid("jobs", "a run panicked"))?;
-    let mut out = Vec::with_capacity(items.len());
-    for (result, item) in results.into_iter().zip(items) {
-        match result {
-            Some(Ok(r)) => out.push(r),
-            Some(Err(e)) => {
-                return Err(Error::invalid("run", format!("{item:?} failed: {e}")));
-            }
-            // Not started because another item failed; that failure is reported above.
-            None => {}
-        }
-    }
-    if out.len() < items.len() {
-        return Err(Error::invalid("run", "a run failed"));
-    }
-    Ok(out)
 }
 
 /// One cell, through [`Experiment::run`].
