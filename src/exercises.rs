@@ -15,7 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::parallel::parallel_map;
-use crate::tutorials::alphabet::AlphabetConfig;
+use crate::tutorials::alphabet::{AlphabetConfig, AlphabetStatefulConfig};
 use crate::tutorials::echo::EchoConfig;
 use crate::tutorials::randint_echo::RandintEchoConfig;
 use crate::tutorials::{Experiment, Outcome, RunOptions, Tutorial};
@@ -32,6 +32,9 @@ pub enum Exercise {
     EchoStateless,
     /// Alphabet (003): is the feature window a worse framing, or only less trained?
     AlphabetLonger,
+    /// Alphabet (003): a stateful LSTM fed one letter per step learns the sequence; what does it
+    /// do when asked to start mid-alphabet?
+    AlphabetStateful,
     /// Every single-output framing: does it need memory, or only the right framing? A linfa
     /// logistic regression on the flattened window beside the LSTM.
     LinfaBaseline,
@@ -75,6 +78,7 @@ impl Exercise {
         Exercise::RandintStateless,
         Exercise::EchoStateless,
         Exercise::AlphabetLonger,
+        Exercise::AlphabetStateful,
         Exercise::LinfaBaseline,
     ];
 
@@ -84,6 +88,7 @@ impl Exercise {
             Exercise::RandintStateless => "randint-stateless",
             Exercise::EchoStateless => "echo-stateless",
             Exercise::AlphabetLonger => "alphabet-longer",
+            Exercise::AlphabetStateful => "alphabet-stateful",
             Exercise::LinfaBaseline => "linfa-baseline",
         }
     }
@@ -105,6 +110,12 @@ impl Exercise {
                 "Tutorial 003 reads the feature window's 86.96% as a poorer framing, but its loss \
                  is still falling at epoch 500. Trained to 2000 and 5000 epochs, do the three \
                  framings still differ?"
+            }
+            Exercise::AlphabetStateful => {
+                "Tutorial 003's stateful variant: one letter per step, batch size 1, no shuffling, \
+                 the state carried through the whole alphabet and reset after each epoch (32 units \
+                 and 500 epochs, as the tutorial's other models). Does it learn A to Z, and what \
+                 happens when its state is reset and it is asked to go on from K?"
             }
             Exercise::LinfaBaseline => {
                 "Which of the tutorials' problems need memory, and which only the right framing? \
@@ -140,6 +151,19 @@ impl Exercise {
     fn lstm_arms(self) -> Vec<(String, Box<dyn Tutorial>)> {
         match self {
             Exercise::LinfaBaseline => Vec::new(),
+            Exercise::AlphabetStateful => vec![
+                (
+                    "stateful, one letter per step, scored from A".into(),
+                    Box::new(AlphabetStatefulConfig::default()) as Box<dyn Tutorial>,
+                ),
+                (
+                    "the same model, scored from K".into(),
+                    Box::new(AlphabetStatefulConfig {
+                        start: 10,
+                        ..Default::default()
+                    }),
+                ),
+            ],
             Exercise::RandintStateless => vec![
                 (
                     "stateful, in order (the tutorial)".into(),
@@ -262,6 +286,21 @@ impl Exercise {
                     "less accurate"
                 },
                 m(1).mean_train_seconds / m(0).mean_train_seconds
+            ),
+            Exercise::AlphabetStateful => format!(
+                "Fed one letter per step with its state carried, the model predicts {:.2}% of the \
+                 next letters in order from A (mean of {} seeds) but {:.2}% from K with a fresh \
+                 state: {}",
+                m(0).mean,
+                m(0).accuracies.len(),
+                m(1).mean,
+                if m(0).mean >= 90.0 && m(1).mean < m(0).mean - 20.0 {
+                    "it learned where it is in the sequence from its state, not what follows each letter"
+                } else if m(0).mean >= 90.0 {
+                    "it maps each letter to the next, whatever the state"
+                } else {
+                    "it does not learn the sequence in 500 epochs"
+                }
             ),
             Exercise::LinfaBaseline => {
                 let pairs: Vec<String> = arms
@@ -386,6 +425,9 @@ pub struct Arm {
     pub max: f64,
     /// Mean training seconds per seed.
     pub mean_train_seconds: f64,
+    /// The first lines of the first seed's printout (what the model printed, as the tutorial
+    /// shows it).
+    pub example: Vec<String>,
 }
 
 impl Arm {
@@ -402,6 +444,9 @@ impl Arm {
             max: Statistics::max(accuracies.iter()),
             evaluation: runs.first().map_or(String::new(), |o| o.evaluation.clone()),
             mean_train_seconds: runs.iter().map(|o| o.train_seconds).mean(),
+            example: runs
+                .first()
+                .map_or(Vec::new(), |o| o.printout.iter().take(3).cloned().collect()),
             accuracies,
         }
     }
@@ -442,6 +487,19 @@ impl Answer {
                 a.max,
                 a.mean_train_seconds
             ));
+        }
+        let examples: Vec<String> = self
+            .arms
+            .iter()
+            .filter_map(|a| {
+                a.example
+                    .first()
+                    .filter(|l| l.len() <= 100)
+                    .map(|l| format!("- {}: `{l}`\n", a.name))
+            })
+            .collect();
+        if !examples.is_empty() {
+            md.push_str(&format!("\nSeed 1, as printed:\n\n{}", examples.concat()));
         }
         let mut scored: Vec<&str> = self.arms.iter().map(|a| a.evaluation.as_str()).collect();
         scored.dedup();

@@ -42,7 +42,7 @@ enum Command {
     /// summary.md).
     Exercises {
         /// Exercise ids, comma-separated (default: all): randint-stateless, echo-stateless,
-        /// alphabet-longer, linfa-baseline.
+        /// alphabet-longer, alphabet-stateful, linfa-baseline.
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
         /// Seeds per arm.

@@ -174,3 +174,116 @@ impl super::Tutorial for AlphabetConfig {
         AlphabetConfig::run(self, options, device)
     }
 }
+
+/// The tutorial's stateful variant, as an exercise: one letter per step, batch size 1, samples in
+/// order, the state carried through the whole alphabet and reset after each epoch, so that the
+/// model may learn the sequence from its state rather than from the letter it sees. Scored by
+/// predicting each next letter in order from `start` (the state reset just before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlphabetStatefulConfig {
+    /// Memory units (default 32, as the tutorial's other models).
+    pub units: usize,
+    /// Epochs, each one pass over the alphabet in order, then a state reset (default 500).
+    pub epochs: usize,
+    /// The letter the evaluation starts from: 0 is 'A' (default), 10 is 'K'.
+    pub start: usize,
+}
+
+impl Default for AlphabetStatefulConfig {
+    fn default() -> Self {
+        Self {
+            units: 32,
+            epochs: 500,
+            start: 0,
+        }
+    }
+}
+
+impl AlphabetStatefulConfig {
+    /// One letter per sample, scaled by `/26`: x `[25, 1, 1]` (A..Y), y one-hot `[25, 1, 26]`.
+    pub fn dataset() -> Result<(Array3, Array3)> {
+        let (windows, next) = alphabet_windows(1)?;
+        let scale = ALPHABET.len() as f32;
+        let x: Vec<f32> = windows.iter().flatten().map(|&i| i as f32 / scale).collect();
+        let y = one_hot_encode(&next, ALPHABET.len())?.concat();
+        Ok((
+            Array3::new(x, [next.len(), 1, 1])?,
+            Array3::new(y, [next.len(), 1, ALPHABET.len()])?,
+        ))
+    }
+
+    /// LSTM(units) on `[1, 1]` -> Dense(26).
+    pub fn model(&self) -> Result<ModelConfig> {
+        ModelConfig::new(1, 1, self.units, ALPHABET.len(), Topology::ManyToOne)
+    }
+
+    /// Trains (state carried, reset after each epoch) and scores from `start`.
+    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        let (x, y) = Self::dataset()?;
+        if self.start >= x.len() {
+            return Err(crate::Error::invalid(
+                "start",
+                format!("{} is past the last input letter ({})", self.start, x.len() - 1),
+            ));
+        }
+        let mut rng = StdRng::seed_from_u64(options.seed);
+        let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
+        let mut learner = Learner::new(model, true)?;
+        let fit = FitConfig::new(1, 1).with_shuffle(false);
+        let bar = crate::train::progress_bar(options.progress, self.epochs as u64, "epochs");
+        let mut history = crate::train::History::default();
+        let start = Instant::now();
+        for _ in 0..self.epochs {
+            history.extend(learner.fit(&x, &y, &fit, &mut rng)?);
+            learner.reset_states();
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        let train_seconds = start.elapsed().as_secs_f64();
+        let (x, y) = (x.slice(self.start, x.len()), y.slice(self.start, y.len()));
+        let predicted = labels(&learner.predict(&x, 1)?);
+        learner.reset_states();
+        let expected = labels(&y);
+        let accuracy = crate::metrics::accuracy_percent(&expected, &predicted)?;
+        let first = letter(self.start)?;
+        let shown = predicted.iter().map(|&p| letter(p)).collect::<Result<String>>()?;
+        Ok(Outcome {
+            epochs: self.epochs,
+            accuracy,
+            evaluation: format!(
+                "next-letter accuracy over the {} letters from '{first}', state reset before '{first}'",
+                x.len()
+            ),
+            history,
+            train_seconds,
+            printout: vec![format!("from '{first}': predicted {shown}")],
+            confusion: None,
+        })
+    }
+}
+
+impl super::Tutorial for AlphabetStatefulConfig {
+    fn model(&self) -> Result<ModelConfig> {
+        AlphabetStatefulConfig::model(self)
+    }
+
+    fn epochs(&self) -> usize {
+        self.epochs
+    }
+
+    fn set_epochs(&mut self, epochs: usize) {
+        self.epochs = epochs;
+    }
+
+    fn batch_size(&self) -> usize {
+        1
+    }
+
+    fn samples_per_epoch(&self) -> usize {
+        ALPHABET.len() - 1
+    }
+
+    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        AlphabetStatefulConfig::run(self, options, device)
+    }
+}
