@@ -528,18 +528,25 @@ impl Answer {
         Ok(serde_json::from_str(&text)?)
     }
 
-    /// Every arm's mean accuracy as a bar (the chart of the notebook and the README).
+    /// Every arm's mean accuracy as a bar; for `linfa-baseline`, the LSTM and the linear model
+    /// side by side per framing (the chart of the notebook and of `results/exercises/<id>.svg`).
     pub fn chart(&self) -> Result<crate::plot::Svg> {
+        let seeds = self.arms.first().map_or(0, |a| a.seeds.len());
+        let title = format!("{}: mean accuracy over {seeds} seeds", self.id);
+        if self.id == Exercise::LinfaBaseline.id() {
+            let bars: Vec<(String, Option<f64>, f64)> = self
+                .arms
+                .chunks(2)
+                .map(|p| {
+                    let framing = p[0].name.trim_start_matches("LSTM: ").to_string();
+                    (framing, p.get(1).map(|l| l.mean), p[0].mean)
+                })
+                .collect();
+            return crate::plot::paired_bars(&bars, &title, ["logistic regression (linfa)", "LSTM"]);
+        }
         let bars: Vec<(String, Option<f64>, f64)> =
             self.arms.iter().map(|a| (a.name.clone(), None, a.mean)).collect();
-        crate::plot::accuracy_bars(
-            &bars,
-            &format!(
-                "{}: mean accuracy over {} seeds",
-                self.id,
-                self.arms.first().map_or(0, |a| a.seeds.len())
-            ),
-        )
+        crate::plot::paired_bars(&bars, &title, ["", "mean accuracy"])
     }
 
     /// Notebook display (evcxr): the markdown table as HTML rows.

@@ -374,6 +374,10 @@ fn exercises(only: &[String], seeds: u64, jobs: Option<usize>, out: &Path) -> Re
             &format!("exercises/{}.json", answer.id),
             serde_json::to_string_pretty(&answer)?.as_bytes(),
         )?;
+        staging.write(
+            &format!("exercises/{}.svg", answer.id),
+            answer.chart()?.as_str().as_bytes(),
+        )?;
         summary.push_str(&answer.to_markdown());
         summary.push('\n');
     }

@@ -172,6 +172,12 @@ pub fn confusion_heatmap(confusion: &Confusion, title: &str) -> Result<Svg> {
 ///
 /// `bars`: `(label, reported, reproduced)`, drawn top to bottom.
 pub fn accuracy_bars(bars: &[(String, Option<f64>, f64)], title: &str) -> Result<Svg> {
+    paired_bars(bars, title, ["reported", "reproduced"])
+}
+
+/// Like [`accuracy_bars`], with the two bars of a pair named by `names` (grey, then blue); the
+/// grey one's legend entry is left out when no bar has it.
+pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&str; 2]) -> Result<Svg> {
     if bars.is_empty() {
         return Err(Error::Empty {
             what: "the accuracies to plot",
@@ -189,7 +195,13 @@ pub fn accuracy_bars(bars: &[(String, Option<f64>, f64)], title: &str) -> Result
             .caption(title, ("sans-serif", 18))
             .margin(10)
             .x_label_area_size(40)
-            .y_label_area_size(190)
+            .y_label_area_size(
+                bars.iter()
+                    .map(|b| b.0.len() as u32 * 7 + 20)
+                    .max()
+                    .unwrap_or(0)
+                    .max(190),
+            )
             .build_cartesian_2d(0f64..128f64, -0.5f64..n as f64 - 0.5)
             .map_err(plot_error)?;
         let labels: Vec<&str> = bars.iter().map(|b| b.0.as_str()).collect();
@@ -222,15 +234,18 @@ pub fn accuracy_bars(bars: &[(String, Option<f64>, f64)], title: &str) -> Result
             let y = (n - 1 - i) as f64;
             Rectangle::new([(0.0, y + from), (value, y + to)], color.filled())
         };
-        chart
+        let greys = chart
             .draw_series(
                 bars.iter()
                     .enumerate()
                     .filter_map(|(i, b)| b.1.map(|v| bar(i, 0.02, 0.38, v, grey))),
             )
-            .map_err(plot_error)?
-            .label("reported")
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.filled()));
+            .map_err(plot_error)?;
+        if bars.iter().any(|b| b.1.is_some()) {
+            greys
+                .label(names[0])
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.filled()));
+        }
         chart
             .draw_series(
                 bars.iter()
@@ -238,7 +253,7 @@ pub fn accuracy_bars(bars: &[(String, Option<f64>, f64)], title: &str) -> Result
                     .map(|(i, b)| bar(i, -0.38, -0.02, b.2, CURVE)),
             )
             .map_err(plot_error)?
-            .label("reproduced")
+            .label(names[1])
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], CURVE.filled()));
         chart
             .configure_series_labels()
