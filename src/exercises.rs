@@ -491,18 +491,24 @@ impl Answer {
         let examples: Vec<String> = self
             .arms
             .iter()
-            .filter_map(|a| {
-                a.example
-                    .first()
-                    .filter(|l| l.len() <= 100)
-                    .map(|l| format!("- {}: `{l}`\n", a.name))
+            .map(|a| {
+                (
+                    a,
+                    a.example.iter().take(2).cloned().collect::<Vec<_>>().join("; "),
+                )
             })
+            .filter(|(_, line)| !line.is_empty() && line.len() <= 220)
+            .map(|(a, line)| format!("- {}: `{line}`\n", a.name))
             .collect();
         if !examples.is_empty() {
             md.push_str(&format!("\nSeed 1, as printed:\n\n{}", examples.concat()));
         }
-        let mut scored: Vec<&str> = self.arms.iter().map(|a| a.evaluation.as_str()).collect();
-        scored.dedup();
+        let mut scored: Vec<&str> = Vec::new();
+        for a in &self.arms {
+            if !scored.contains(&a.evaluation.as_str()) {
+                scored.push(&a.evaluation);
+            }
+        }
         md.push_str(&format!(
             "\n{}. ({:.0} s for all runs, {} at a time; scored as: {}.)\n",
             self.answer,
