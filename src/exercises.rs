@@ -303,26 +303,28 @@ impl Exercise {
                 }
             ),
             Exercise::LinfaBaseline => {
-                let pairs: Vec<String> = arms
-                    .chunks(2)
-                    .map(|p| {
-                        let id = p[0].name.trim_start_matches("LSTM: ");
-                        format!("{id} {:.2}% (LSTM {:.2}%)", p[1].mean, p[0].mean)
-                    })
+                // The arms are (LSTM, logistic regression) per framing, in FRAMINGS order.
+                let pairs: Vec<(Experiment, &Arm, &Arm)> = crate::baseline::FRAMINGS
+                    .iter()
+                    .zip(arms.chunks(2))
+                    .map(|(&e, p)| (e, &p[0], &p[1]))
                     .collect();
-                let solved: Vec<&str> = arms
-                    .chunks(2)
-                    .filter(|p| p[1].mean >= 99.0)
-                    .map(|p| p[0].name.trim_start_matches("LSTM: "))
-                    .collect();
-                let unlearned: Vec<&str> = arms
-                    .chunks(2)
-                    .filter(|p| p[0].mean < 10.0 && p[1].mean < 10.0)
-                    .map(|p| p[0].name.trim_start_matches("LSTM: "))
+                let framings = |keep: &dyn Fn(&Arm, &Arm) -> bool| -> Vec<String> {
+                    pairs
+                        .iter()
+                        .filter(|(_, lstm, linear)| keep(lstm, linear))
+                        .map(|(e, _, _)| e.to_string())
+                        .collect()
+                };
+                let solved = framings(&|_, linear| linear.mean >= 99.0);
+                let unlearned = framings(&|lstm, linear| lstm.mean < 10.0 && linear.mean < 10.0);
+                let scores: Vec<String> = pairs
+                    .iter()
+                    .map(|(e, lstm, linear)| format!("{e} {:.2}% (LSTM {:.2}%)", linear.mean, lstm.mean))
                     .collect();
                 let mut answer = format!(
                     "Logistic regression on the flattened window scores {}",
-                    pairs.join(", ")
+                    scores.join(", ")
                 );
                 answer.push_str(&match solved.len() {
                     0 => ": no framing is solved without memory".to_string(),
@@ -335,10 +337,10 @@ impl Exercise {
                         solved.join(", ")
                     ),
                 });
-                let near: Vec<String> = arms
-                    .chunks(2)
-                    .filter(|p| (90.0..99.0).contains(&p[1].mean))
-                    .map(|p| format!("{} ({:.2}%)", p[0].name.trim_start_matches("LSTM: "), p[1].mean))
+                let near: Vec<String> = pairs
+                    .iter()
+                    .filter(|(_, _, linear)| (90.0..99.0).contains(&linear.mean))
+                    .map(|(e, _, linear)| format!("{e} ({:.2}%)", linear.mean))
                     .collect();
                 if !near.is_empty() {
                     answer.push_str(&format!("; nearly linear: {}", near.join(", ")));
@@ -388,17 +390,18 @@ impl std::str::FromStr for Exercise {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
+        crate::tutorials::by_id(s, Exercise::ALL, |e| e.id(), "exercise")
+    }
+}
+
+/// The CLI picks exercises by id, with each one's description in `--help`.
+impl clap::ValueEnum for Exercise {
+    fn value_variants<'a>() -> &'a [Self] {
         Exercise::ALL
-            .iter()
-            .copied()
-            .find(|e| e.id() == s)
-            .ok_or_else(|| {
-                let ids: Vec<&str> = Exercise::ALL.iter().map(|e| e.id()).collect();
-                Error::invalid(
-                    "exercise",
-                    format!("unknown id `{s}`; known ids: {}", ids.join(", ")),
-                )
-            })
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.id()))
     }
 }
 
@@ -540,13 +543,10 @@ impl Answer {
         let seeds = self.arms.first().map_or(0, |a| a.seeds.len());
         let title = format!("{}: mean accuracy over {seeds} seeds", self.id);
         if self.id == Exercise::LinfaBaseline.id() {
-            let bars: Vec<(String, Option<f64>, f64)> = self
-                .arms
-                .chunks(2)
-                .map(|p| {
-                    let framing = p[0].name.trim_start_matches("LSTM: ").to_string();
-                    (framing, p.get(1).map(|l| l.mean), p[0].mean)
-                })
+            let bars: Vec<(String, Option<f64>, f64)> = crate::baseline::FRAMINGS
+                .iter()
+                .zip(self.arms.chunks(2))
+                .map(|(e, p)| (e.to_string(), p.get(1).map(|l| l.mean), p[0].mean))
                 .collect();
             return crate::plot::paired_bars(&bars, &title, ["logistic regression (linfa)", "LSTM"]);
         }

@@ -41,10 +41,9 @@ enum Command {
     /// The tutorials' open questions, answered by experiment (results/exercises/<id>.json and
     /// summary.md).
     Exercises {
-        /// Exercise ids, comma-separated (default: all): randint-stateless, echo-stateless,
-        /// alphabet-longer, alphabet-stateful, linfa-baseline.
-        #[arg(long, value_delimiter = ',')]
-        only: Vec<String>,
+        /// Exercises to run, comma-separated (default: all).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        only: Vec<Exercise>,
         /// Seeds per arm.
         #[arg(long, default_value_t = 5)]
         seeds: u64,
@@ -356,17 +355,13 @@ fn finish_study(part: Part, out: &Path, keras_path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn exercises(only: &[String], seeds: u64, jobs: Option<usize>, out: &Path) -> Result<()> {
-    let chosen: Vec<Exercise> = if only.is_empty() {
-        Exercise::ALL.to_vec()
-    } else {
-        only.iter().map(|id| id.parse()).collect::<Result<_>>()?
-    };
+fn exercises(only: &[Exercise], seeds: u64, jobs: Option<usize>, out: &Path) -> Result<()> {
+    let chosen = if only.is_empty() { Exercise::ALL } else { only };
     let device = device::cpu();
     let progress = std::io::stderr().is_terminal();
     let mut staging = Staging::new(out)?;
     let mut summary = String::from("# The tutorials' open questions, answered\n\n");
-    for exercise in chosen {
+    for &exercise in chosen {
         eprintln!("exercise {}", exercise.id());
         let answer = exercise.run(seeds, jobs_or_cores(jobs), &device, progress)?;
         println!("{}: {}", answer.id, answer.answer);

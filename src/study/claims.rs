@@ -197,15 +197,21 @@ impl KerasStudy {
             .map_err(|e| Error::invalid("keras study", format!("{} is malformed: {e}", path.display())))
     }
 
-    /// The numbers `metric` names of `experiment`'s runs, in seed order.
-    pub fn values(&self, experiment: Experiment, metric: Metric) -> Vec<f64> {
+    /// `experiment`'s runs, in seed order.
+    pub fn runs_of(&self, experiment: Experiment) -> Vec<&KerasRun> {
         let mut runs: Vec<&KerasRun> = self
             .runs
             .iter()
             .filter(|r| r.experiment == experiment.id())
             .collect();
         runs.sort_by_key(|r| r.seed);
-        runs.iter()
+        runs
+    }
+
+    /// The numbers `metric` names of `experiment`'s runs, in seed order.
+    pub fn values(&self, experiment: Experiment, metric: Metric) -> Vec<f64> {
+        self.runs_of(experiment)
+            .iter()
             .map(|r| match metric {
                 Metric::Evaluation => r.accuracy,
                 Metric::LastFit => r.last_fit_accuracy,
@@ -275,15 +281,10 @@ impl Claim {
         let mann_whitney_p = theirs
             .as_ref()
             .and_then(|theirs| mann_whitney(&ours.values, &theirs.values));
-        let keras_mean_seconds = keras.and_then(|k| {
-            let secs: Vec<f64> = k
-                .runs
-                .iter()
-                .filter(|r| r.experiment == experiment.id())
-                .map(|r| r.train_seconds)
-                .collect();
-            (!secs.is_empty()).then(|| secs.iter().mean())
-        });
+        let keras_mean_seconds = keras
+            .map(|k| k.runs_of(experiment))
+            .filter(|runs| !runs.is_empty())
+            .map(|runs| runs.iter().map(|r| r.train_seconds).mean());
         Ok(Self {
             experiment,
             reported: reported.reported,

@@ -200,16 +200,15 @@ impl Default for AlphabetStatefulConfig {
 }
 
 impl AlphabetStatefulConfig {
-    /// One letter per sample, scaled by `/26`: x `[25, 1, 1]` (A..Y), y one-hot `[25, 1, 26]`.
+    /// One letter per sample, scaled by `/26`: x `[25, 1, 1]` (A..Y), y one-hot `[25, 1, 26]`
+    /// (the one-letter time-step window).
     pub fn dataset() -> Result<(Array3, Array3)> {
-        let (windows, next) = alphabet_windows(1)?;
-        let scale = ALPHABET.len() as f32;
-        let x: Vec<f32> = windows.iter().flatten().map(|&i| i as f32 / scale).collect();
-        let y = one_hot_encode(&next, ALPHABET.len())?.concat();
-        Ok((
-            Array3::new(x, [next.len(), 1, 1])?,
-            Array3::new(y, [next.len(), 1, ALPHABET.len()])?,
-        ))
+        let one_letter = AlphabetConfig {
+            window: Window::TimeSteps(1),
+            ..AlphabetConfig::two_step()
+        };
+        let (x, y, _) = one_letter.dataset()?;
+        Ok((x, y))
     }
 
     /// LSTM(units) on `[1, 1]` -> Dense(26).

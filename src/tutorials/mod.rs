@@ -152,18 +152,21 @@ impl FromStr for Experiment {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        Experiment::ALL
-            .iter()
-            .copied()
-            .find(|e| e.id() == s)
-            .ok_or_else(|| {
-                let ids: Vec<&str> = Experiment::ALL.iter().map(|e| e.id()).collect();
-                Error::invalid(
-                    "experiment",
-                    format!("unknown id `{s}`; known ids: {}", ids.join(", ")),
-                )
-            })
+        by_id(s, Experiment::ALL, Experiment::id, "experiment")
     }
+}
+
+/// The item of `all` whose `id` is `s`, or an error naming `what` and listing the known ids.
+pub(crate) fn by_id<T: Copy>(
+    s: &str,
+    all: &[T],
+    id: impl Fn(T) -> &'static str,
+    what: &'static str,
+) -> Result<T> {
+    all.iter().copied().find(|&t| id(t) == s).ok_or_else(|| {
+        let ids: Vec<&str> = all.iter().map(|&t| id(t)).collect();
+        Error::invalid(what, format!("unknown id `{s}`; known ids: {}", ids.join(", ")))
+    })
 }
 
 /// The CLI picks experiments by id, with each one's description in `--help`.
