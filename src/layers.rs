@@ -190,6 +190,54 @@ impl Lstm {
         }
         (Tensor::stack(outputs, 1), LstmState { h, c })
     }
+
+    /// The layer behind Keras's `Masking`: where `mask` is 0 the step is skipped, so `h` and
+    /// `c` keep their values and the step's output repeats the previous one (zeros before the
+    /// first unmasked step), as Keras's `rnn` does with `zero_output_for_mask=False`. Computed op
+    /// by op like [`Lstm::forward_reference`] (Burn's autodiff differentiates it).
+    ///
+    /// - x: `[batch, steps, d_input]`; mask: `[batch, steps]`, 1 to keep a step, 0 to skip it
+    /// - state: `[batch, units]` each, zeros when `None`
+    /// - returns the hidden state of every step `[batch, steps, units]` and the final state.
+    pub fn forward_masked(
+        &self,
+        x: Tensor<3>,
+        mask: Tensor<2>,
+        state: Option<LstmState>,
+    ) -> (Tensor<3>, LstmState) {
+        let [batch, steps, d_input] = x.dims();
+        let u = self.units();
+        let LstmState { mut h, mut c } = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
+        let projected = x
+            .reshape([batch * steps, d_input])
+            .matmul(self.kernel.val())
+            .add(self.bias.val().unsqueeze_dim(0))
+            .reshape([batch, steps, 4 * u]); // [batch, steps, 4u]
+        let recurrent = self.recurrent_kernel.val();
+        let mut outputs = Vec::with_capacity(steps);
+        for t in 0..steps {
+            let z = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u]) + h.clone().matmul(recurrent.clone());
+            let [i, f, g, o] = split_gates(z);
+            let c_new = f * c.clone() + i * g;
+            let h_new = o * tanh(c_new.clone());
+            let keep = mask.clone().narrow(1, t, 1); // [batch, 1]
+            let skip = keep.clone().neg() + 1.0;
+            c = c_new * keep.clone() + c * skip.clone();
+            h = h_new * keep + h * skip;
+            outputs.push(h.clone());
+        }
+        (Tensor::stack(outputs, 1), LstmState { h, c })
+    }
+}
+
+/// The pre-activations `z = x W + h U + b` (`[batch, 4 * units]`) split into Keras's gate
+/// order and activated: `[sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)]`, each `[batch, units]`.
+pub fn split_gates(z: Tensor<2>) -> [Tensor<2>; 4] {
+    let [i, f, g, o]: [Tensor<2>; 4] = z
+        .chunk(4, 1)
+        .try_into()
+        .expect("4 * units columns split into 4 gates");
+    [sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)]
 }
 
 /// A Keras `Dense` layer (linear part; the softmax lives in the loss and in `predict`).

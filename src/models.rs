@@ -3,7 +3,13 @@
 //! - many-to-one: `LSTM -> Dense(softmax)` (seeds 000, 001, 003, 004);
 //! - seq2seq: `LSTM(return_sequences) -> TimeDistributed(Dense(softmax))` (seed 002a);
 //! - encoder-decoder: `LSTM -> RepeatVector(n) -> LSTM(return_sequences) ->
-//!   TimeDistributed(Dense(softmax))` (seed 002b).
+//!   TimeDistributed(Dense(softmax))` (seed 002b);
+//! - vector output: `LSTM -> Dense(n * classes) -> Reshape((n, classes)) -> softmax`, the
+//!   many-to-one alternative the echo tutorial names as an extension.
+//!
+//! Two options from the echo tutorial's extensions, both with Keras's semantics and parity
+//! fixtures: a `Masking(mask_value)` layer in front of the LSTM ([`ModelConfig::with_masking`])
+//! and a linear regression head trained with mean squared error ([`Output::Linear`]).
 
 use crate::error::{Error, Result};
 use crate::layers::{Dense, Lstm, LstmConfig, LstmState, repeat_vector};
@@ -25,10 +31,31 @@ pub enum Topology {
         /// Length of the output sequence (the `RepeatVector` count).
         out_steps: usize,
     },
+    /// Last hidden state -> Dense(`out_steps * classes`) reshaped to `[out_steps, classes]`: a
+    /// whole output sequence as one vector (Keras: `Dense`, `Reshape`, `Activation(softmax)`).
+    VectorOutput {
+        /// Output steps packed in the vector.
+        out_steps: usize,
+    },
+}
+
+/// What the head outputs and how it is trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Output {
+    /// Class probabilities (softmax), categorical cross-entropy: the tutorials' models.
+    #[default]
+    Softmax,
+    /// A linear value per output feature, mean squared error (Keras's `Dense(1)` with
+    /// `loss="mse"`). Targets are integers scaled as `v / (levels - 1)`; a prediction counts as
+    /// correct when it rounds back to the target's integer.
+    Linear {
+        /// How many integers the scaled values stand for (100 for `0..100`).
+        levels: usize,
+    },
 }
 
 /// Sizes of an [`LstmModel`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ModelConfig {
     /// Input time steps (needed for the summary and for checks; the LSTM itself takes any).
     pub steps: usize,
@@ -40,6 +67,10 @@ pub struct ModelConfig {
     pub classes: usize,
     /// The wiring.
     pub topology: Topology,
+    /// The head (default [`Output::Softmax`]).
+    pub output: Output,
+    /// Keras's `Masking(mask_value)` in front of the first LSTM (default `None`: no masking).
+    pub mask_value: Option<f32>,
 }
 
 impl ModelConfig {
@@ -61,11 +92,10 @@ impl ModelConfig {
                 return Err(Error::invalid(name, "must be at least 1"));
             }
         }
-        if let Topology::EncoderDecoder { out_steps: 0 } = topology {
-            return Err(Error::invalid(
-                "out_steps",
-                "an encoder-decoder must output at least one step",
-            ));
+        if let Topology::EncoderDecoder { out_steps: 0 } | Topology::VectorOutput { out_steps: 0 } =
+            topology
+        {
+            return Err(Error::invalid("out_steps", "the model must output at least one step"));
         }
         Ok(Self {
             steps,
@@ -73,7 +103,31 @@ impl ModelConfig {
             units,
             classes,
             topology,
+            output: Output::Softmax,
+            mask_value: None,
         })
+    }
+
+    /// The same model with another head (default [`Output::Softmax`]).
+    pub fn with_output(mut self, output: Output) -> Result<Self> {
+        if let Output::Linear { levels } = output
+            && levels < 2
+        {
+            return Err(Error::invalid(
+                "levels",
+                format!("{levels}: a scaled integer target needs at least 2 levels"),
+            ));
+        }
+        self.output = output;
+        Ok(self)
+    }
+
+    /// The same model behind Keras's `Masking(mask_value)` (default: no masking). A time step
+    /// whose features all equal `mask_value` leaves the LSTM's state unchanged, repeats the
+    /// previous output, and is left out of the loss and the accuracy.
+    pub fn with_masking(mut self, mask_value: f32) -> Self {
+        self.mask_value = Some(mask_value);
+        self
     }
 
     /// Output steps per sample: 1 for many-to-one.
@@ -81,7 +135,7 @@ impl ModelConfig {
         match self.topology {
             Topology::ManyToOne => 1,
             Topology::Seq2Seq => self.steps,
-            Topology::EncoderDecoder { out_steps } => out_steps,
+            Topology::EncoderDecoder { out_steps } | Topology::VectorOutput { out_steps } => out_steps,
         }
     }
 
@@ -100,12 +154,18 @@ impl ModelConfig {
             }
             _ => None,
         };
-        let head = Dense::init(rng, self.units, self.classes, device)?;
+        let head_width = match self.topology {
+            Topology::VectorOutput { out_steps } => out_steps * self.classes,
+            _ => self.classes,
+        };
+        let head = Dense::init(rng, self.units, head_width, device)?;
         Ok(LstmModel {
             encoder,
             decoder,
             head,
             topology: self.topology,
+            output: self.output,
+            mask_value: self.mask_value,
         })
     }
 }
@@ -125,6 +185,12 @@ pub struct LstmModel {
     /// The wiring.
     #[module(skip)]
     pub topology: Topology,
+    /// The head's kind.
+    #[module(skip)]
+    pub output: Output,
+    /// Keras's `Masking(mask_value)` in front of the encoder, if any.
+    #[module(skip)]
+    pub mask_value: Option<f32>,
 }
 
 impl LstmModel {
@@ -146,6 +212,17 @@ impl LstmModel {
             ));
         }
         let last_units = decoder.as_ref().unwrap_or(&encoder).units();
+        if let Topology::VectorOutput { out_steps } = topology
+            && (out_steps == 0 || head.dims()[1] % out_steps != 0)
+        {
+            return Err(Error::invalid(
+                "out_steps",
+                format!(
+                    "a Dense of {} outputs cannot be split into {out_steps} steps",
+                    head.dims()[1]
+                ),
+            ));
+        }
         if let Some(dec) = &decoder
             && dec.d_input() != encoder.units()
         {
@@ -167,12 +244,29 @@ impl LstmModel {
             decoder,
             head,
             topology,
+            output: Output::Softmax,
+            mask_value: None,
         })
     }
 
-    /// Output classes.
+    /// The same model with another head kind (see [`ModelConfig::with_output`]).
+    pub fn with_output(mut self, output: Output) -> Self {
+        self.output = output;
+        self
+    }
+
+    /// The same model behind Keras's `Masking(mask_value)` (see [`ModelConfig::with_masking`]).
+    pub fn with_masking(mut self, mask_value: f32) -> Self {
+        self.mask_value = Some(mask_value);
+        self
+    }
+
+    /// Output classes (values per output step).
     pub fn classes(&self) -> usize {
-        self.head.dims()[1]
+        match self.topology {
+            Topology::VectorOutput { out_steps } => self.head.dims()[1] / out_steps,
+            _ => self.head.dims()[1],
+        }
     }
 
     /// Input features per step.
@@ -188,6 +282,8 @@ impl LstmModel {
             units: self.encoder.units(),
             classes: self.classes(),
             topology: self.topology,
+            output: self.output,
+            mask_value: self.mask_value,
         }
     }
 
@@ -205,10 +301,19 @@ impl LstmModel {
     pub fn forward(&self, x: Tensor<3>, state: Option<ModelState>) -> (Tensor<3>, ModelState) {
         let mut state = state.map(|s| s.into_iter());
         let mut next = || state.as_mut().and_then(|s| s.next());
-        let (sequence, enc_state) = self.encoder.forward(x, next());
+        let (sequence, enc_state) = match self.step_mask(&x) {
+            Some(mask) => self.encoder.forward_masked(x, mask, next()),
+            None => self.encoder.forward(x, next()),
+        };
         match (self.topology, &self.decoder) {
             (Topology::ManyToOne, _) => {
                 let logits = self.head.forward(enc_state.h.clone()).unsqueeze_dim(1);
+                (logits, vec![enc_state])
+            }
+            (Topology::VectorOutput { out_steps }, _) => {
+                let [batch, _] = enc_state.h.dims();
+                let flat = self.head.forward(enc_state.h.clone()); // [batch, out_steps * classes]
+                let logits = flat.reshape([batch, out_steps, self.classes()]);
                 (logits, vec![enc_state])
             }
             (Topology::Seq2Seq, _) => (self.head.forward(sequence), vec![enc_state]),
@@ -223,11 +328,72 @@ impl LstmModel {
         }
     }
 
-    /// The loss Keras computes for this model's softmax output (see [`Loss`]).
-    pub fn loss_kind(&self) -> Loss {
+    /// Keras's `Masking` of the input: 1 where a step has a feature other than the mask value,
+    /// 0 where every feature equals it; `None` without masking.
+    ///
+    /// - x: `[batch, steps, features]`
+    /// - returns `[batch, steps]`
+    pub fn step_mask(&self, x: &Tensor<3>) -> Option<Tensor<2>> {
+        let value = self.mask_value?;
+        let [batch, steps, _] = x.dims();
+        let differs = x.clone().not_equal_elem(value).float(); // [batch, steps, features]
+        Some(differs.max_dim(2).reshape([batch, steps]))
+    }
+
+    /// The mask Keras passes on to the loss: the input's step mask where the output has one row
+    /// per input step (seq2seq); `None` otherwise (an LSTM without `return_sequences` drops it).
+    ///
+    /// - x: `[batch, steps, features]`
+    /// - returns `[batch, out_steps]`
+    pub fn output_mask(&self, x: &Tensor<3>) -> Option<Tensor<2>> {
         match self.topology {
-            Topology::ManyToOne => Loss::FromLogits,
+            Topology::Seq2Seq => self.step_mask(x),
+            _ => None,
+        }
+    }
+
+    /// The loss Keras computes for this model's output (see [`Loss`]).
+    pub fn loss_kind(&self) -> Loss {
+        match (self.output, self.topology) {
+            (Output::Linear { .. }, _) => Loss::MeanSquaredError,
+            (_, Topology::ManyToOne | Topology::VectorOutput { .. }) => Loss::FromLogits,
             _ => Loss::ClippedProbabilities,
+        }
+    }
+
+    /// What `predict` returns from the logits: softmax probabilities, or the linear head's
+    /// values as they are.
+    ///
+    /// - logits: `[batch, out_steps, classes]`
+    pub fn output_values(&self, logits: Tensor<3>) -> Tensor<3> {
+        match self.output {
+            Output::Softmax => probabilities(logits),
+            Output::Linear { .. } => logits,
+        }
+    }
+
+    /// How many output rows are right, as a `[1]` tensor: the largest logit is the target's
+    /// class ([`Output::Softmax`]), or the value rounds back to the target's integer
+    /// ([`Output::Linear`]). Rows where `mask` is 0 are not counted.
+    ///
+    /// - logits, targets: `[batch, out_steps, classes]`; mask: `[batch, out_steps]`
+    pub fn correct(&self, logits: Tensor<3>, targets: Tensor<3>, mask: Option<Tensor<2>>) -> Tensor<1> {
+        let [batch, steps, _] = logits.dims();
+        let right = match self.output {
+            Output::Softmax => logits.argmax(2).equal(targets.argmax(2)).float(),
+            Output::Linear { levels } => {
+                let scale = (levels - 1) as f32;
+                let wrong = (logits * scale)
+                    .round()
+                    .not_equal((targets * scale).round())
+                    .float()
+                    .max_dim(2);
+                wrong.neg() + 1.0
+            }
+        }; // [batch, steps, 1]
+        match mask {
+            Some(mask) => (right.reshape([batch, steps]) * mask).sum(),
+            None => right.sum(),
         }
     }
 }
@@ -246,6 +412,8 @@ pub enum Loss {
     FromLogits,
     /// `-sum(y * log(clip(p / sum(p), eps, 1 - eps)))`, `p = softmax(z)`.
     ClippedProbabilities,
+    /// Keras's `mean_squared_error` on a linear output: `mean((z - y)^2)` over the last axis.
+    MeanSquaredError,
 }
 
 /// Keras's `backend.epsilon()`.
@@ -258,7 +426,33 @@ impl Loss {
     /// - targets: one-hot `[batch, steps, classes]`
     /// - returns `[1]`
     pub fn forward(self, logits: Tensor<3>, targets: Tensor<3>) -> Tensor<1> {
+        self.per_row(logits, targets).mean()
+    }
+
+    /// The loss with Keras's mask: the mean over the rows where `mask` is 1 (Keras weights the
+    /// valid rows by `total / valid`, so masked rows neither add to the sum nor to the count).
+    ///
+    /// - logits, targets: `[batch, steps, classes]`; mask: `[batch, steps]`
+    /// - returns `[1]`
+    pub fn forward_masked(self, logits: Tensor<3>, targets: Tensor<3>, mask: Option<Tensor<2>>) -> Tensor<1> {
+        match mask {
+            None => self.forward(logits, targets),
+            Some(mask) => {
+                let [batch, steps, _] = logits.dims();
+                let rows = self.per_row(logits, targets).reshape([batch, steps]);
+                (rows * mask.clone()).sum() / mask.sum()
+            }
+        }
+    }
+
+    /// The loss of every row: `[batch, steps, 1]`.
+    fn per_row(self, logits: Tensor<3>, targets: Tensor<3>) -> Tensor<3> {
+        if self == Loss::MeanSquaredError {
+            let d = logits - targets;
+            return (d.clone() * d).mean_dim(2);
+        }
         let log_p = match self {
+            Loss::MeanSquaredError => unreachable!("handled above"),
             Loss::FromLogits => log_softmax(logits, 2),
             Loss::ClippedProbabilities => {
                 let p = softmax(logits, 2);
@@ -266,16 +460,8 @@ impl Loss {
                 p.clamp(EPSILON, 1.0 - EPSILON).log()
             }
         };
-        (targets * log_p).sum_dim(2).mean().neg()
+        (targets * log_p).sum_dim(2).neg()
     }
-}
-
-/// The fraction of `[batch, step]` rows whose largest logit is the target's class, as a count.
-///
-/// - logits, targets: `[batch, steps, classes]`
-/// - returns the number of correct rows `[1]` (a float tensor, so it can be summed on the device)
-pub fn correct_count(logits: Tensor<3>, targets: Tensor<3>) -> Tensor<1> {
-    logits.argmax(2).equal(targets.argmax(2)).float().sum()
 }
 
 /// Softmax probabilities from logits: `[batch, steps, classes]`.

@@ -35,6 +35,7 @@ impl Summary {
         let (units, classes) = (config.units, config.classes);
         let lstm_params = |d_input: usize| 4 * (d_input * units + units * units + units);
         let dense_params = units * classes + classes;
+        let out_steps = config.out_steps();
         let row = |layer: &str, shape: &[usize], params| LayerSummary {
             layer: layer.to_string(),
             output_shape: std::iter::once(batch)
@@ -59,6 +60,11 @@ impl Summary {
                     dense_params,
                 ),
             ],
+            Topology::VectorOutput { .. } => vec![
+                row("lstm (LSTM)", &[units], lstm_params(config.features)),
+                row("dense (Dense)", &[out_steps * classes], (units + 1) * out_steps * classes),
+                row("reshape (Reshape)", &[out_steps, classes], 0),
+            ],
             Topology::EncoderDecoder { out_steps } => vec![
                 row("lstm (LSTM)", &[units], lstm_params(config.features)),
                 row("repeat_vector (RepeatVector)", &[out_steps, units], 0),
@@ -70,7 +76,12 @@ impl Summary {
                 ),
             ],
         };
-        Self { layers }
+        let masking = config
+            .mask_value
+            .map(|_| row("masking (Masking)", &[config.steps, config.features], 0));
+        Self {
+            layers: masking.into_iter().chain(layers).collect(),
+        }
     }
 
     /// Sum of all parameters.

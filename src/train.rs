@@ -3,7 +3,7 @@
 use crate::array::Array3;
 use crate::error::{Error, Result};
 use crate::layers::LstmState;
-use crate::models::{LstmModel, ModelState, correct_count, probabilities};
+use crate::models::{LstmModel, ModelState};
 use crate::optim::{AdamConfig, KerasAdam};
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
@@ -278,8 +278,8 @@ impl Learner {
             } else {
                 (train_x.clone(), train_y.clone())
             };
+            let rows = self.scored_rows(&xs, &ys);
             let (xs, ys) = (xs.to_tensor(&device), ys.to_tensor(&device));
-            let rows = (split * ys.dims()[1]) as f32;
             let mut loss_sum: Option<Tensor<1>> = None;
             let mut correct: Option<Tensor<1>> = None;
             for start in (0..split).step_by(config.batch_size) {
@@ -325,15 +325,20 @@ impl Learner {
     /// - xb: `[batch, steps, features]`, yb: `[batch, out_steps, classes]`
     pub fn train_step(&mut self, xb: Tensor<3>, yb: Tensor<3>) -> (Tensor<1>, Tensor<1>) {
         let state = if self.stateful { self.state.take() } else { None };
+        let mask = self.model().output_mask(&xb);
         let (logits, new_state) = self.model().forward(xb, state);
         if self.stateful {
             self.state = Some(plain_state(new_state));
         }
-        let loss = self.model().loss_kind().forward(logits.clone(), yb.clone());
+        let loss = (self.model().loss_kind()).forward_masked(logits.clone(), yb.clone(), mask.clone());
         let grads = loss.backward();
+        let correct = self.model().correct(
+            logits.without_autodiff(),
+            yb.without_autodiff(),
+            mask.map(|m| m.without_autodiff()),
+        );
         let model = self.model.take().expect("a model between steps");
         self.model = Some(self.optimizer.step(model, &grads));
-        let correct = correct_count(logits.without_autodiff(), yb.without_autodiff());
         (loss.without_autodiff(), correct)
     }
 
@@ -363,7 +368,7 @@ impl Learner {
         check_batch(batch_size)?;
         self.check_data(x, None, batch_size)?;
         let logits = Tensor::cat(self.forward_batches(x, batch_size), 0);
-        Ok(Array3::from_tensor(probabilities(logits)))
+        Ok(Array3::from_tensor(self.model().output_values(logits)))
     }
 
     /// Keras's `model.evaluate(x, y, batch_size)`: mean loss and accuracy over all samples.
@@ -372,14 +377,31 @@ impl Learner {
         self.check_data(x, Some(y), batch_size)?;
         let logits = Tensor::cat(self.forward_batches(x, batch_size), 0);
         let targets = y.to_tensor(&logits.device());
-        let rows = (y.len() * y.shape()[1]) as f32;
-        let correct = scalar(correct_count(logits.clone(), targets.clone()));
+        let mask = self.model().output_mask(&x.to_tensor(&logits.device()));
+        let rows = self.scored_rows(x, y);
+        let correct = scalar(self.model().correct(logits.clone(), targets.clone(), mask.clone()));
         // Keras averages per-batch losses weighted by batch size: the mean over all rows.
-        let loss = scalar(self.model().loss_kind().forward(logits, targets));
+        let loss = scalar(self.model().loss_kind().forward_masked(logits, targets, mask));
         Ok(Evaluation {
             loss,
             accuracy: correct / rows,
         })
+    }
+}
+
+impl Learner {
+    /// Output rows the accuracy is taken over: every `[sample, step]` of `y`, less the rows
+    /// Keras's mask leaves out.
+    fn scored_rows(&self, x: &Array3, y: &Array3) -> f32 {
+        let all = y.len() * y.shape()[1];
+        if self.model().mask_value.is_none() {
+            return all as f32;
+        }
+        let masked = self
+            .model()
+            .output_mask(&x.to_tensor(&Device::flex()))
+            .map(|m| scalar(m.sum()) as usize);
+        masked.unwrap_or(all) as f32
     }
 }
 

@@ -13,11 +13,17 @@ mod common;
 use burn::tensor::{Device, Tensor};
 use common::*;
 use lstm_lab::layers::LstmState;
-use lstm_lab::models::probabilities;
 use lstm_lab::train::{FitConfig, Learner};
 use rand::{SeedableRng, rngs::StdRng};
 
-const FIXTURES: [&str; 4] = ["many_to_one", "seq2seq", "stateful", "encoder_decoder"];
+const FIXTURES: [&str; 6] = [
+    "many_to_one",
+    "seq2seq",
+    "stateful",
+    "encoder_decoder",
+    "masked",
+    "regression",
+];
 
 /// Absolute tolerances of one device.
 #[derive(Clone, Copy)]
@@ -79,7 +85,7 @@ fn check_outputs(device: &Device, tol: Tol) {
         let (logits, _) = model.forward(array3(&fx["x"]).to_tensor(device), None);
         assert_close(
             &format!("{name} output"),
-            &to_vec(probabilities(logits)),
+            &to_vec(model.output_values(logits)),
             &values(&fx["output"]),
             tol.value,
         );
@@ -87,11 +93,14 @@ fn check_outputs(device: &Device, tol: Tol) {
 }
 
 fn check_sequences_and_states(device: &Device, tol: Tol) {
-    for name in ["many_to_one", "seq2seq"] {
+    for name in ["many_to_one", "seq2seq", "masked", "regression"] {
         let fx = fixture(name);
         let model = load_model(&fx, device);
         let x = array3(&fx["x"]).to_tensor(device);
-        let (seq, state) = model.encoder.forward(x.clone(), None);
+        let (seq, state) = match model.step_mask(&x) {
+            Some(mask) => model.encoder.forward_masked(x.clone(), mask, None),
+            None => model.encoder.forward(x.clone(), None),
+        };
         let want = &fx["lstm"];
         assert_close(
             &format!("{name} sequence"),
@@ -152,8 +161,9 @@ fn check_loss_and_gradients(device: &Device, tol: Tol) {
         let model = load_model(&fx, device);
         let x = array3(&fx["x"]).to_tensor(device);
         let y = array3(&fx["y"]).to_tensor(device);
+        let mask = model.output_mask(&x);
         let (logits, _) = model.forward(x, None);
-        let loss = model.loss_kind().forward(logits, y);
+        let loss = model.loss_kind().forward_masked(logits, y, mask);
         let value = to_vec(loss.clone())[0];
         let keras_loss = fx["loss"].as_f64().unwrap() as f32;
         assert!(

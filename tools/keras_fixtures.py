@@ -47,17 +47,18 @@ def weights_of(model):
     return [{"path": w.path, "shape": list(w.shape), "value": as_list(w.numpy())} for w in model.weights]
 
 
-def lstm_states(lstm_layer, x, initial_state=None):
+def lstm_states(lstm_layer, x, initial_state=None, mask=None):
     """Run a copy of `lstm_layer` with return_sequences and return_state: (seq, h, c)."""
     probe = layers.LSTM(lstm_layer.units, return_sequences=True, return_state=True)
     probe.build(x.shape)
     probe.set_weights(lstm_layer.get_weights())
-    seq, h, c = probe(x, initial_state=initial_state)
+    seq, h, c = probe(x, initial_state=initial_state, mask=mask)
     return {"sequence": as_list(seq), "h": as_list(h), "c": as_list(c)}
 
 
-def loss_and_grads(model, x, y):
-    loss_fn = keras.losses.CategoricalCrossentropy()
+def loss_and_grads(model, x, y, loss="categorical_crossentropy"):
+    loss_fn = {"categorical_crossentropy": keras.losses.CategoricalCrossentropy(),
+               "mse": keras.losses.MeanSquaredError()}[loss]
 
     @tf.function
     def step(x, y):
@@ -70,9 +71,9 @@ def loss_and_grads(model, x, y):
     return float(loss.numpy()), [as_list(g) for g in grads]
 
 
-def adam_steps(model, batches):
+def adam_steps(model, batches, loss="categorical_crossentropy"):
     """Weights after each `train_on_batch` (Adam, Keras defaults) over `batches`."""
-    model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(), metrics=["accuracy"])
+    model.compile(loss=loss, optimizer=keras.optimizers.Adam(), metrics=["accuracy"])
     after = []
     losses = []
     for x, y in batches:
@@ -89,13 +90,13 @@ def reset_states(model):
             layer.reset_states()
 
 
-def write(name, model, x, y, extra, train_batches):
+def write(name, model, x, y, extra, train_batches, loss="categorical_crossentropy"):
     rng_w = weights_of(model)
-    loss, grads = loss_and_grads(model, x, y)
+    loss_value, grads = loss_and_grads(model, x, y, loss)
     reset_states(model)
     pred = model(x)
     reset_states(model)
-    losses, after = adam_steps(model, train_batches)
+    losses, after = adam_steps(model, train_batches, loss)
     fixture = {
         "name": name,
         "keras_version": keras.__version__,
@@ -104,7 +105,8 @@ def write(name, model, x, y, extra, train_batches):
         "x": as_list(x),
         "y": as_list(y),
         "output": as_list(pred),
-        "loss": loss,
+        "loss_function": loss,
+        "loss": loss_value,
         "grads": grads,
         "train_x": [as_list(b[0]) for b in train_batches],
         "train_y": [as_list(b[1]) for b in train_batches],
@@ -116,7 +118,7 @@ def write(name, model, x, y, extra, train_batches):
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{name}.json"
     path.write_text(json.dumps(fixture))
-    print(f"wrote {path.relative_to(OUT.parent.parent)}: loss {loss:.6f}")
+    print(f"wrote {path.relative_to(OUT.parent.parent)}: loss {loss_value:.6f}")
 
 
 def many_to_one(rng):
@@ -195,6 +197,41 @@ def encoder_decoder(rng):
     write("encoder_decoder", model, x, y, {}, [(x, y)] * 3)
 
 
+def masked(rng):
+    """`Masking(0.0)` before a return-sequences LSTM: sample 0 has two leading masked steps (as
+    echo framing's padded rows have), sample 1 one masked step in the middle. The targets of
+    masked steps are real one-hot rows, so a loss that counted them would differ."""
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential([
+        keras.Input((STEPS + 1, D_IN), batch_size=BATCH),
+        layers.Masking(mask_value=0.0),
+        layers.LSTM(UNITS, return_sequences=True),
+        layers.TimeDistributed(layers.Dense(CLASSES, activation="softmax")),
+    ])
+    perturb_biases(model, rng)
+    x = rng.normal(size=(BATCH, STEPS + 1, D_IN)).astype(np.float32)
+    x[0, :2] = 0.0
+    x[1, 2] = 0.0
+    y = one_hot_batch(rng, (BATCH, STEPS + 1))
+    mask = tf.constant(np.any(x != 0.0, axis=-1))
+    extra = {"lstm": lstm_states(model.layers[1], x, mask=mask), "mask_value": 0.0}
+    write("masked", model, x, y, extra, [(x, y)] * 3)
+
+
+def regression(rng):
+    """A regression head: `TimeDistributed(Dense(1))`, linear, with mean squared error."""
+    keras.utils.set_random_seed(6)
+    model = keras.Sequential([
+        keras.Input((STEPS, 1), batch_size=BATCH),
+        layers.LSTM(UNITS, return_sequences=True),
+        layers.TimeDistributed(layers.Dense(1)),
+    ])
+    perturb_biases(model, rng)
+    x = rng.uniform(size=(BATCH, STEPS, 1)).astype(np.float32)
+    y = x.copy()
+    write("regression", model, x, y, {"lstm": lstm_states(model.layers[0], x)}, [(x, y)] * 3, "mse")
+
+
 def param_counts():
     """The tutorials' parameter counts as Keras reports them."""
     counts = {}
@@ -215,4 +252,6 @@ if __name__ == "__main__":
     seq2seq(rng)
     stateful(rng)
     encoder_decoder(rng)
+    masked(rng)
+    regression(rng)
     param_counts()

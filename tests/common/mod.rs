@@ -4,7 +4,7 @@
 use burn::tensor::{Device, Tensor};
 use lstm_lab::Array3;
 use lstm_lab::layers::{Dense, LstmConfig};
-use lstm_lab::models::{LstmModel, Topology};
+use lstm_lab::models::{LstmModel, Output, Topology};
 use serde_json::Value;
 
 pub fn fixture(name: &str) -> Value {
@@ -60,7 +60,7 @@ pub fn weight_list(v: &Value) -> Vec<Vec<f32>> {
 pub fn topology_of(name: &str) -> Topology {
     match name {
         "many_to_one" | "alphabet_trajectory" => Topology::ManyToOne,
-        "seq2seq" | "stateful" => Topology::Seq2Seq,
+        "seq2seq" | "stateful" | "masked" | "regression" => Topology::Seq2Seq,
         "encoder_decoder" => Topology::EncoderDecoder { out_steps: 2 },
         other => panic!("unknown fixture {other}"),
     }
@@ -105,7 +105,12 @@ pub fn load_model(fx: &Value, device: &Device) -> LstmModel {
         device,
     )
     .unwrap();
-    LstmModel::from_layers(encoder, decoder, head, topology).unwrap()
+    let model = LstmModel::from_layers(encoder, decoder, head, topology).unwrap();
+    match name {
+        "masked" => model.with_masking(fx["mask_value"].as_f64().unwrap() as f32),
+        "regression" => model.with_output(Output::Linear { levels: 100 }),
+        _ => model,
+    }
 }
 
 /// Our model's weights in Keras order.
