@@ -20,7 +20,7 @@ test-wgpu:
 reproduce:
     cargo run --release {{cargo_features}} -- reproduce
     cargo run --release {{cargo_features}} -- study --seeds 20
-    cargo run --release {{cargo_features}} -- exercises --seeds 5
+    cargo run --release {{cargo_features}} -- exercises
     {{just_executable()}} notebooks
 
 # The reproducibility study alone (options: --seeds 20 --experiments a,b --jobs 2 --shard 1/4).

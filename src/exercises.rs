@@ -15,11 +15,14 @@
 
 use crate::error::{Error, Result};
 use crate::parallel::parallel_map;
+use crate::plot::Series;
 use crate::tutorials::alphabet::{AlphabetConfig, AlphabetStatefulConfig};
-use crate::tutorials::echo::EchoConfig;
+use crate::tutorials::echo::{EchoConfig, EchoLayout, Representation};
 use crate::tutorials::randint_echo::RandintEchoConfig;
+use crate::tutorials::vanilla_index::VanillaIndexConfig;
 use crate::tutorials::{Experiment, Outcome, RunOptions, Tutorial};
 use burn::tensor::Device;
+use rand::{SeedableRng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
 use statrs::statistics::Statistics;
 
@@ -30,6 +33,16 @@ pub enum Exercise {
     RandintStateless,
     /// Echo (002): a stateless LSTM with batch size 1 against the tutorial's stateful one.
     EchoStateless,
+    /// Echo (002): integers scaled to [0, 1] and a regression head instead of one-hot.
+    EchoLinear,
+    /// Echo (002): the rows framing drops, kept and padded, behind Keras's `Masking`.
+    EchoMasked,
+    /// Echo (002): the encoder-decoder echoing the first 3, 4 and 5 steps.
+    EchoLonger,
+    /// Echo (002): one-to-one and many-to-one (vector output) instead of many-to-many.
+    EchoTopologies,
+    /// Vanilla LSTM (001): what makes index 2 of 50 learnable.
+    VanillaIndexReach,
     /// Alphabet (003): is the feature window a worse framing, or only less trained?
     AlphabetLonger,
     /// Alphabet (003): a stateful LSTM fed one letter per step learns the sequence; what does it
@@ -38,6 +51,68 @@ pub enum Exercise {
     /// Every single-output framing: does it need memory, or only the right framing? A linfa
     /// logistic regression on the flattened window beside the LSTM.
     LinfaBaseline,
+}
+
+/// `echo-linear`: the units tried with the scaled representation.
+pub const ECHO_LINEAR_UNITS: [usize; 3] = [20, 50, 100];
+/// `echo-linear`: epochs of the scaled arms (the tutorial trains 500).
+pub const ECHO_LINEAR_EPOCHS: usize = 2000;
+/// `echo-longer`: the units tried per length.
+pub const ECHO_LONGER_UNITS: [usize; 2] = [150, 300];
+/// `echo-longer`: epochs of the longer echoes (the tutorial's 2 steps train 5000).
+pub const ECHO_LONGER_EPOCHS: usize = 10_000;
+/// `echo-topologies`: the units tried per topology.
+pub const ECHO_TOPOLOGY_UNITS: [usize; 5] = [20, 50, 100, 200, 400];
+/// `echo-topologies`: epochs of the alternative topologies (the tutorial trains 500).
+pub const ECHO_TOPOLOGY_EPOCHS: usize = 2000;
+/// `vanilla-index-reach`: fresh examples per Adam step.
+pub const REACH_BATCH: usize = 32;
+/// `vanilla-index-reach`: Adam steps (`REACH_BATCH` fresh examples each).
+pub const REACH_FITS: usize = 20000;
+/// `vanilla-index-reach`: the larger forget-gate bias tried.
+pub const REACH_FORGET_BIAS: f32 = 5.0;
+/// An accuracy counts as reached when the mean over a window of epochs is at least this.
+pub const REACHED: f64 = 99.0;
+
+/// `vanilla-index-reach`'s arms: the tutorial's task trained on many fresh examples, then one
+/// change at a time.
+fn vanilla_reach_arms() -> Vec<(String, VanillaIndexConfig)> {
+    let base = VanillaIndexConfig {
+        fits: REACH_FITS,
+        examples_per_fit: REACH_BATCH,
+        eval_examples: 1000,
+        ..Default::default()
+    };
+    let mut arms = vec![
+        (
+            "50 steps, in order (the tutorial's task)".to_string(),
+            base.clone(),
+        ),
+        (
+            "50 steps, reversed".to_string(),
+            VanillaIndexConfig {
+                reverse: true,
+                ..base.clone()
+            },
+        ),
+        (
+            format!("50 steps, forget bias {REACH_FORGET_BIAS}"),
+            VanillaIndexConfig {
+                forget_bias: REACH_FORGET_BIAS,
+                ..base.clone()
+            },
+        ),
+    ];
+    for length in [30, 20, 10] {
+        arms.push((
+            format!("{length} steps, in order"),
+            VanillaIndexConfig {
+                length,
+                ..base.clone()
+            },
+        ));
+    }
+    arms
 }
 
 /// How an arm is trained.
@@ -61,12 +136,14 @@ impl ArmRun {
         }
     }
 
-    fn describe(&self) -> (String, usize) {
+    /// Its config in words, epochs, and samples per epoch.
+    fn describe(&self) -> (String, usize, usize) {
         match self {
-            ArmRun::Lstm(config) => (format!("{config:?}"), config.epochs()),
+            ArmRun::Lstm(config) => (format!("{config:?}"), config.epochs(), config.samples_per_epoch()),
             ArmRun::Logistic(e) => (
                 format!("linfa-logistic MultiLogisticRegression::default() on {e}'s flattened windows"),
                 1,
+                0,
             ),
         }
     }
@@ -77,6 +154,11 @@ impl Exercise {
     pub const ALL: &'static [Exercise] = &[
         Exercise::RandintStateless,
         Exercise::EchoStateless,
+        Exercise::EchoLinear,
+        Exercise::EchoMasked,
+        Exercise::EchoLonger,
+        Exercise::EchoTopologies,
+        Exercise::VanillaIndexReach,
         Exercise::AlphabetLonger,
         Exercise::AlphabetStateful,
         Exercise::LinfaBaseline,
@@ -87,9 +169,23 @@ impl Exercise {
         match self {
             Exercise::RandintStateless => "randint-stateless",
             Exercise::EchoStateless => "echo-stateless",
+            Exercise::EchoLinear => "echo-linear",
+            Exercise::EchoMasked => "echo-masked",
+            Exercise::EchoLonger => "echo-longer",
+            Exercise::EchoTopologies => "echo-topologies",
+            Exercise::VanillaIndexReach => "vanilla-index-reach",
             Exercise::AlphabetLonger => "alphabet-longer",
             Exercise::AlphabetStateful => "alphabet-stateful",
             Exercise::LinfaBaseline => "linfa-baseline",
+        }
+    }
+
+    /// Seeds per arm unless told otherwise: 5, and 3 for `echo-longer`, whose runs take a
+    /// minute or more each.
+    pub fn default_seeds(self) -> u64 {
+        match self {
+            Exercise::EchoLonger => 3,
+            _ => 5,
         }
     }
 
@@ -105,6 +201,37 @@ impl Exercise {
                 "Tutorial 002 lists a stateless LSTM with batch size 1 (state reset and weights \
                  updated after every sample) as an extension. How does it compare with the \
                  tutorial's stateful echo-whole model, in accuracy and in time?"
+            }
+            Exercise::EchoLinear => {
+                "Tutorial 002 one-hot encodes each integer (100 inputs and outputs per value). \
+                 Scaled to [0, 1] instead, with a linear output trained on mean squared error, \
+                 how many values does the model echo exactly (after rounding back to an \
+                 integer), and how many units and epochs does it need?"
+            }
+            Exercise::EchoMasked => {
+                "Tutorial 002's framing drops the 4 rows of each sequence that the shift leaves \
+                 partly empty. Kept instead, their empty steps set to -1 behind Keras's \
+                 Masking(-1) (a masked step leaves the state as it is and is left out of the \
+                 loss), does the model echo every value of all 25 rows as well as it echoes the \
+                 21 full rows? (25 rows need a batch size that divides them: 5.)"
+            }
+            Exercise::EchoLonger => {
+                "Tutorial 002's encoder-decoder echoes the first 2 of 5 steps with 150 units in \
+                 5000 epochs. Echoing the first 3, 4 and 5 steps (trained 10000 epochs): which \
+                 units (150 or 300) reach 99% over 20 fresh sequences, and after how many epochs?"
+            }
+            Exercise::EchoTopologies => {
+                "Tutorial 002 wraps the output in TimeDistributed so that the model is \
+                 many-to-many. One-to-one (the 5 steps as the features of one step) or \
+                 many-to-one (the 5 outputs as one vector of 500 values): how many units and \
+                 epochs do they need to match the many-to-many model?"
+            }
+            Exercise::VanillaIndexReach => {
+                "Tutorial 001's LSTM does not learn the value at index 2 of 50, even from many \
+                 examples: the answer is read 47 steps after the value. Trained on fresh batches \
+                 of 32, which changes make it learnable: the sequence reversed (index 2 then 2 \
+                 steps before the answer), shorter sequences (10, 20, 30 steps), or a larger \
+                 forget-gate bias? And how much of the loss's gradient reaches each input step?"
             }
             Exercise::AlphabetLonger => {
                 "Tutorial 003 reads the feature window's 86.96% as a poorer framing, but its loss \
@@ -151,6 +278,86 @@ impl Exercise {
     fn lstm_arms(self) -> Vec<(String, Box<dyn Tutorial>)> {
         match self {
             Exercise::LinfaBaseline => Vec::new(),
+            Exercise::EchoLinear => {
+                let mut arms = vec![(
+                    "one-hot, 20 units (the tutorial)".to_string(),
+                    Box::new(EchoConfig::whole()) as Box<dyn Tutorial>,
+                )];
+                arms.extend(ECHO_LINEAR_UNITS.iter().map(|&units| {
+                    (
+                        format!("scaled, {units} units"),
+                        Box::new(EchoConfig {
+                            representation: Representation::Scaled,
+                            units,
+                            epochs: ECHO_LINEAR_EPOCHS,
+                            ..EchoConfig::whole()
+                        }) as Box<dyn Tutorial>,
+                    )
+                }));
+                arms
+            }
+            Exercise::EchoMasked => vec![
+                (
+                    "21 full rows, batch 7 (the tutorial)".into(),
+                    Box::new(EchoConfig::whole()) as Box<dyn Tutorial>,
+                ),
+                (
+                    "all 25 rows, masked, batch 5".into(),
+                    Box::new(EchoConfig {
+                        masked: true,
+                        batch_size: 5,
+                        ..EchoConfig::whole()
+                    }),
+                ),
+            ],
+            Exercise::EchoLonger => {
+                let mut arms = vec![(
+                    "first 2 steps, 150 units (the tutorial)".to_string(),
+                    Box::new(EchoConfig::partial()) as Box<dyn Tutorial>,
+                )];
+                for n_out in 3..=5 {
+                    for units in ECHO_LONGER_UNITS {
+                        arms.push((
+                            format!("first {n_out} steps, {units} units"),
+                            Box::new(EchoConfig {
+                                n_out,
+                                units,
+                                epochs: ECHO_LONGER_EPOCHS,
+                                layout: EchoLayout::EncoderDecoder,
+                                ..EchoConfig::partial()
+                            }),
+                        ));
+                    }
+                }
+                arms
+            }
+            Exercise::EchoTopologies => {
+                let mut arms = vec![(
+                    "many-to-many, 20 units (the tutorial)".to_string(),
+                    Box::new(EchoConfig::whole()) as Box<dyn Tutorial>,
+                )];
+                for (name, layout) in [
+                    ("one-to-one", EchoLayout::OneToOne),
+                    ("many-to-one", EchoLayout::ManyToOneVector),
+                ] {
+                    for units in ECHO_TOPOLOGY_UNITS {
+                        arms.push((
+                            format!("{name}, {units} units"),
+                            Box::new(EchoConfig {
+                                layout,
+                                units,
+                                epochs: ECHO_TOPOLOGY_EPOCHS,
+                                ..EchoConfig::whole()
+                            }),
+                        ));
+                    }
+                }
+                arms
+            }
+            Exercise::VanillaIndexReach => vanilla_reach_arms()
+                .into_iter()
+                .map(|(name, c)| (name, Box::new(c) as Box<dyn Tutorial>))
+                .collect(),
             Exercise::AlphabetStateful => vec![
                 (
                     "stateful, one letter per step, scored from A".into(),
@@ -242,21 +449,174 @@ impl Exercise {
                 Arm::new(name, config, (1..=seeds).collect(), &runs)
             })
             .collect();
-        let answer = self.answer(&arms);
+        let series = self.series(seeds, device)?;
+        let answer = self.answer(&arms, &series);
         Ok(Answer {
             id: self.id().to_string(),
             question: self.question().to_string(),
             arms,
             answer,
+            series,
             wall_seconds: seconds,
             jobs,
         })
     }
 
+    /// Measurements beside the arms' accuracies: for `vanilla-index-reach`, the norm of the
+    /// loss's gradient reaching each input step of the untrained 50-step models (mean over the
+    /// seeds, 100 fresh examples each), by how many steps before the answer the step is read.
+    /// (The reversed model is left out: on random inputs its curve is the in-order one; what
+    /// changes is where index 2 sits on it, 2 steps before the answer instead of 47.)
+    fn series(self, seeds: u64, device: &Device) -> Result<Vec<Series>> {
+        if self != Exercise::VanillaIndexReach {
+            return Ok(Vec::new());
+        }
+        let autodiff = device.clone().autodiff();
+        vanilla_reach_arms()
+            .into_iter()
+            .filter(|(_, c)| c.length == VanillaIndexConfig::default().length && !c.reverse)
+            .map(|(name, config)| {
+                let mut sums = vec![0.0f64; config.length];
+                for seed in 1..=seeds {
+                    device.seed(seed);
+                    let mut rng = StdRng::seed_from_u64(seed);
+                    let model = config.init_model(&mut rng, &autodiff)?;
+                    let (x, y) = config.generate_batch(&mut rng, 100)?;
+                    let norms = crate::inspect::input_gradient_norms(&model, &x, &y)?;
+                    for (sum, n) in sums.iter_mut().zip(norms) {
+                        *sum += f64::from(n) / seeds as f64;
+                    }
+                }
+                let last = config.length - 1;
+                let points = sums
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &v)| ((last - t) as f64, v))
+                    .rev()
+                    .collect();
+                Ok(Series { name, points })
+            })
+            .collect()
+    }
+
     /// The answer in one sentence, from the arms' numbers.
-    fn answer(self, arms: &[Arm]) -> String {
+    fn answer(self, arms: &[Arm], series: &[Series]) -> String {
         let m = |i: usize| &arms[i];
+        let scores = |arms: &[Arm]| -> String {
+            arms.iter()
+                .map(|a| format!("{} {:.2}% ({})", a.name, a.mean, a.reach_in_words()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        // The smallest-units arm whose name starts with `prefix` that reaches REACHED on average.
+        let smallest = |prefix: &str| -> String {
+            let candidates: Vec<&Arm> = arms.iter().filter(|a| a.name.starts_with(prefix)).collect();
+            match candidates.iter().find(|a| a.mean >= REACHED) {
+                Some(a) => format!("{} ({:.2}%, {})", a.name, a.mean, a.reach_in_words()),
+                None => {
+                    let best = candidates
+                        .iter()
+                        .max_by(|a, b| a.mean.total_cmp(&b.mean))
+                        .map_or(String::new(), |a| {
+                            format!(", best {} with {:.2}%", a.name, a.mean)
+                        });
+                    format!("{prefix}: no arm reaches {REACHED}%{best}")
+                }
+            }
+        };
         match self {
+            Exercise::EchoLinear => format!(
+                "Scaled to [0, 1] with a linear head and mean squared error, the share of values \
+                 echoed exactly after rounding is {}, against {:.2}% for the tutorial's one-hot \
+                 model ({}): {}",
+                arms[1..]
+                    .iter()
+                    .map(|a| format!("{:.2}% with {} ({})", a.mean, a.name, a.reach_in_words()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                m(0).mean,
+                m(0).reach_in_words(),
+                if arms[1..].iter().any(|a| a.mean >= REACHED) {
+                    "regression can echo exactly, but needs more units and epochs than classification"
+                } else {
+                    "a regression output does not recover the integers exactly at these sizes; the \
+                     one-hot framing is the better one for an exact echo"
+                }
+            ),
+            Exercise::EchoMasked => format!(
+                "With the dropped rows kept and masked, the model echoes {:.2}% of all values of \
+                 the 25 rows (mean of {} seeds, {:.2}-{:.2}%) against {:.2}% of the 21 full rows: \
+                 {}",
+                m(1).mean,
+                m(1).accuracies.len(),
+                m(1).min,
+                m(1).max,
+                m(0).mean,
+                if m(1).mean >= m(0).mean - 1.0 {
+                    "masking lets it use every row at no cost in accuracy, the padded rows' values \
+                     included"
+                } else {
+                    "the masked rows cost accuracy"
+                }
+            ),
+            Exercise::EchoLonger => format!(
+                "The smallest units reaching {REACHED}% over 20 fresh sequences: {}; {}; {} (the \
+                 tutorial's first 2 steps with 150 units: {:.2}%, {})",
+                smallest("first 3 steps"),
+                smallest("first 4 steps"),
+                smallest("first 5 steps"),
+                m(0).mean,
+                m(0).reach_in_words()
+            ),
+            Exercise::EchoTopologies => format!(
+                "Against the many-to-many model's {:.2}% with 20 units ({}), the smallest that \
+                 match it: {}; {}",
+                m(0).mean,
+                m(0).reach_in_words(),
+                smallest("one-to-one"),
+                smallest("many-to-one")
+            ),
+            Exercise::VanillaIndexReach => {
+                let examples = REACH_FITS * REACH_BATCH;
+                let tutorial = VanillaIndexConfig::default();
+                // Steps between reading index 2 and answering: in order and reversed.
+                let in_order = (tutorial.length - 1 - tutorial.out_index) as f64;
+                let reversed = tutorial.out_index as f64;
+                // How much of the last step's gradient reaches the step that holds index 2.
+                let share = |name_start: &str, at: f64| -> String {
+                    let points = series.iter().find(|s| s.name.starts_with(name_start));
+                    let value = |x: f64| {
+                        points
+                            .and_then(|s| s.points.iter().find(|p| p.0 == x))
+                            .map(|p| p.1)
+                    };
+                    match (value(0.0), value(at)) {
+                        (Some(last), Some(there)) => format!("{:.1e}", there / last),
+                        _ => "?".into(),
+                    }
+                };
+                let learned: Vec<&str> = arms
+                    .iter()
+                    .filter(|a| a.mean >= REACHED)
+                    .map(|a| a.name.as_str())
+                    .collect();
+                format!(
+                    "After {examples} fresh examples (batches of {REACH_BATCH}), accuracy over 1000 \
+                     new examples: {}. Before training, the gradient at the step holding index 2 \
+                     is {} of the last step's in order ({in_order:.0} steps before the answer), \
+                     {} reversed ({reversed:.0} steps before) and {} with a forget bias of \
+                     {REACH_FORGET_BIAS}; {}",
+                    scores(arms),
+                    share("50 steps, in order", in_order),
+                    share("50 steps, in order", reversed),
+                    share("50 steps, forget", in_order),
+                    if learned.is_empty() {
+                        format!("none of them reaches {REACHED}% in this budget")
+                    } else {
+                        format!("learned ({REACHED}% or more): {}", learned.join(", "))
+                    }
+                )
+            }
             Exercise::RandintStateless => format!(
                 "Stateless with shuffled batches, the model scores {:.2}% on fresh sequences \
                  (mean of {} seeds, {:.2}-{:.2}%) against {:.2}% for the stateful original: {}",
@@ -405,6 +765,14 @@ impl clap::ValueEnum for Exercise {
     }
 }
 
+/// The exercises whose question is about epochs, drawn as learning curves too.
+const CURVES: [&str; 4] = [
+    "echo-linear",
+    "echo-longer",
+    "echo-topologies",
+    "vanilla-index-reach",
+];
+
 /// One arm of an exercise over its seeds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Arm {
@@ -431,13 +799,50 @@ pub struct Arm {
     /// The first lines of the first seed's printout (what the model printed, as the tutorial
     /// shows it).
     pub example: Vec<String>,
+    /// Samples per epoch (per fit), to turn epochs into examples seen.
+    #[serde(default)]
+    pub samples_per_epoch: usize,
+    /// Epochs per point of `curve`: about a hundredth of the training.
+    #[serde(default)]
+    pub window: usize,
+    /// The accuracy of each epoch's batches as it was trained (percent, mean over the seeds),
+    /// averaged over windows of `window` epochs. On fresh-data tutorials every batch is new
+    /// when it is scored, so this is accuracy on unseen data as training goes on; on the
+    /// alphabet it is training accuracy.
+    #[serde(default)]
+    pub curve: Vec<f64>,
+    /// Per seed: the epoch at the end of the first window whose accuracy averaged at least
+    /// [`REACHED`]%, or `None`.
+    #[serde(default)]
+    pub epochs_to_reach: Vec<Option<usize>>,
 }
 
 impl Arm {
     fn new(name: &str, run: &ArmRun, seeds: Vec<u64>, runs: &[&Outcome]) -> Self {
         let accuracies: Vec<f64> = runs.iter().map(|o| o.accuracy).collect();
-        let (config, epochs) = run.describe();
+        let (config, epochs, samples_per_epoch) = run.describe();
+        let trained = runs.iter().map(|o| o.history.accuracy.len()).min().unwrap_or(0);
+        let window = (trained / 100).max(1);
+        let windows = |o: &Outcome| -> Vec<f64> {
+            o.history.accuracy[..trained]
+                .chunks_exact(window)
+                .map(|w| w.iter().map(|&a| f64::from(a) * 100.0).mean())
+                .collect()
+        };
+        let per_seed: Vec<Vec<f64>> = runs.iter().map(|o| windows(o)).collect();
+        let points = per_seed.first().map_or(0, Vec::len);
+        let curve = (0..points)
+            .map(|k| per_seed.iter().map(|c| c[k]).mean())
+            .collect();
+        let epochs_to_reach = per_seed
+            .iter()
+            .map(|c| c.iter().position(|&a| a >= REACHED).map(|k| (k + 1) * window))
+            .collect();
         Self {
+            samples_per_epoch,
+            window,
+            curve,
+            epochs_to_reach,
             name: name.to_string(),
             config,
             epochs,
@@ -455,6 +860,21 @@ impl Arm {
     }
 }
 
+impl Arm {
+    /// When the training accuracy reached [`REACHED`]%: the median epoch over the seeds that
+    /// did, and how many did.
+    pub fn reach_in_words(&self) -> String {
+        let mut reached: Vec<usize> = self.epochs_to_reach.iter().flatten().copied().collect();
+        if reached.is_empty() {
+            return format!("never {REACHED}% in training");
+        }
+        reached.sort_unstable();
+        let median = reached[reached.len() / 2];
+        let n = self.epochs_to_reach.len();
+        format!("{REACHED}% by epoch {median} on {} of {n} seeds", reached.len())
+    }
+}
+
 /// `results/exercises/<id>.json`: a question, its arms' numbers and the answer they support.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answer {
@@ -466,6 +886,9 @@ pub struct Answer {
     pub arms: Vec<Arm>,
     /// The answer in one sentence, from the numbers.
     pub answer: String,
+    /// Measurements beside the arms (for `vanilla-index-reach`: the gradient per input step).
+    #[serde(default)]
+    pub series: Vec<Series>,
     /// Wall seconds for all arms and seeds.
     pub wall_seconds: f64,
     /// Runs at a time.
@@ -537,6 +960,66 @@ impl Answer {
         Ok(serde_json::from_str(&text)?)
     }
 
+    /// Every chart of the answer, with the name of its file (`results/exercises/<name>.svg`):
+    /// the [`Answer::chart`], the learning curves where the question is about epochs, and the
+    /// gradient per input step for `vanilla-index-reach`.
+    pub fn charts(&self) -> Result<Vec<(String, crate::plot::Svg)>> {
+        let mut charts = vec![(self.id.clone(), self.chart()?)];
+        if CURVES.contains(&self.id.as_str()) {
+            charts.push((format!("{}-curves", self.id), self.curves_chart()?));
+        }
+        if !self.series.is_empty() {
+            charts.push((format!("{}-gradients", self.id), self.gradient_chart()?));
+        }
+        Ok(charts)
+    }
+
+    /// Each arm's accuracy during training (its `curve`), by epoch, or by examples seen when
+    /// every epoch is a batch of fresh examples.
+    pub fn curves_chart(&self) -> Result<crate::plot::Svg> {
+        let by_examples = self.id == Exercise::VanillaIndexReach.id();
+        let series: Vec<Series> = self
+            .arms
+            .iter()
+            .map(|a| Series {
+                name: a.name.clone(),
+                points: a
+                    .curve
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &v)| {
+                        let epoch = ((k + 1) * a.window) as f64;
+                        let x = if by_examples {
+                            epoch * a.samples_per_epoch as f64
+                        } else {
+                            epoch
+                        };
+                        (x, v)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let seeds = self.arms.first().map_or(0, |a| a.seeds.len());
+        crate::plot::line_chart(
+            &format!("{}: accuracy while training (mean of {seeds} seeds)", self.id),
+            if by_examples { "examples seen" } else { "epoch" },
+            "accuracy on each new batch (%)",
+            &series,
+            false,
+        )
+    }
+
+    /// The `series` (the gradient reaching each input step) on a log scale.
+    pub fn gradient_chart(&self) -> Result<crate::plot::Svg> {
+        crate::plot::line_chart(
+            &format!("{}: gradient reaching each input step, untrained", self.id),
+            "steps before the answer",
+            "|dLoss/dx_t| (log scale)",
+            &self.series,
+            true,
+        )
+    }
+
     /// Every arm's mean accuracy as a bar; for `linfa-baseline`, the LSTM and the linear model
     /// side by side per framing (the chart of the notebook and of `results/exercises/<id>.svg`).
     pub fn chart(&self) -> Result<crate::plot::Svg> {
@@ -602,6 +1085,30 @@ mod tests {
         let alphabet = Exercise::AlphabetLonger.lstm_arms();
         let epochs: Vec<usize> = alphabet.iter().map(|a| a.1.epochs()).collect();
         assert_eq!(epochs, [500, 500, 500, 2000, 2000, 2000, 5000, 5000, 5000]);
+        let masked = Exercise::EchoMasked.lstm_arms();
+        assert_eq!(
+            format!("{:?}", masked[1].1),
+            format!(
+                "{:?}",
+                EchoConfig {
+                    masked: true,
+                    batch_size: 5,
+                    ..EchoConfig::whole()
+                }
+            )
+        );
+        assert_eq!(masked[1].1.samples_per_epoch(), 25);
+        let longer = Exercise::EchoLonger.lstm_arms();
+        assert_eq!(longer.len(), 1 + 3 * ECHO_LONGER_UNITS.len());
+        assert!(longer[1..].iter().all(|a| a.1.epochs() == ECHO_LONGER_EPOCHS));
+        let reach = vanilla_reach_arms();
+        assert_eq!(reach.len(), 6);
+        let base = &reach[0].1;
+        assert!(reach[1..].iter().all(|(_, c)| {
+            let changed = [c.reverse, c.forget_bias != 1.0, c.length != base.length];
+            changed.iter().filter(|&&b| b).count() == 1
+                && (c.fits, c.examples_per_fit, c.units) == (base.fits, base.examples_per_fit, base.units)
+        }));
         let baseline = Exercise::LinfaBaseline.arms();
         assert_eq!(baseline.len(), 2 * crate::baseline::FRAMINGS.len());
         for e in Exercise::ALL {

@@ -95,6 +95,36 @@ pub fn lagged(df: &DataFrame, lags: &[usize]) -> Result<DataFrame> {
 /// assert_eq!(framed.y.argmax(), vec![vec![1]]);
 /// ```
 pub fn to_supervised<V: AsRef<[f32]>>(encoded: &[V], n_in: usize, n_out: usize) -> Result<Framed> {
+    supervised(encoded, n_in, n_out, None)
+}
+
+/// [`to_supervised`] without `dropna()`: the first `n_in - 1` rows, which the shift leaves
+/// partly empty, are kept with their empty steps set to `fill` (a mask value for Keras's
+/// `Masking`). A sequence of length `n` gives `n` samples.
+///
+/// ```
+/// use lstm_lab::{data, framing};
+/// let encoded = data::one_hot_encode(&[1, 2, 3], 4).unwrap();
+/// let framed = framing::to_supervised_padded(&encoded, 2, 2, -1.0).unwrap();
+/// assert_eq!(framed.x.shape(), [3, 2, 4]);
+/// assert_eq!(framed.x.row(0, 0), &[-1.0; 4]);
+/// assert_eq!(framed.x.row(0, 1), &[0.0, 1.0, 0.0, 0.0]);
+/// ```
+pub fn to_supervised_padded<V: AsRef<[f32]>>(
+    encoded: &[V],
+    n_in: usize,
+    n_out: usize,
+    fill: f32,
+) -> Result<Framed> {
+    supervised(encoded, n_in, n_out, Some(fill))
+}
+
+fn supervised<V: AsRef<[f32]>>(
+    encoded: &[V],
+    n_in: usize,
+    n_out: usize,
+    fill: Option<f32>,
+) -> Result<Framed> {
     if n_in == 0 {
         return Err(Error::invalid("n_in", "must be at least 1"));
     }
@@ -112,8 +142,12 @@ pub fn to_supervised<V: AsRef<[f32]>>(encoded: &[V], n_in: usize, n_out: usize) 
         });
     }
     let lags: Vec<usize> = (0..n_in).rev().collect();
-    let frame = lagged(&encoded_frame(encoded)?, &lags)?.drop_nulls::<String>(None)?;
-    let x = frame_values(&frame, n_in, width)?;
+    let frame = lagged(&encoded_frame(encoded)?, &lags)?;
+    let frame = match fill {
+        Some(_) => frame,
+        None => frame.drop_nulls::<String>(None)?,
+    };
+    let x = frame_values(&frame, n_in, width, fill)?;
     let y = take_steps(&x, n_out);
     Ok(Framed { frame, x, y })
 }
@@ -138,7 +172,7 @@ pub fn lag_echo<V: AsRef<[f32]>>(encoded: &[V], n_lags: usize) -> Result<Framed>
     let lags: Vec<usize> = (0..n_lags).rev().collect();
     let all = lagged(&encoded_frame(encoded)?, &lags)?;
     let frame = all.slice(n_lags as i64, encoded.len() - n_lags);
-    let x = frame_values(&frame, n_lags, width)?;
+    let x = frame_values(&frame, n_lags, width, None)?;
     let targets: Vec<f32> = encoded[n_lags - 1..encoded.len() - 1]
         .iter()
         .flat_map(|row| row.as_ref().iter().copied())
@@ -147,14 +181,15 @@ pub fn lag_echo<V: AsRef<[f32]>>(encoded: &[V], n_lags: usize) -> Result<Framed>
     Ok(Framed { frame, x, y })
 }
 
-/// The frame's values, row-major, reshaped to `[rows, steps, width]` (`values.reshape`).
-fn frame_values(frame: &DataFrame, steps: usize, width: usize) -> Result<Array3> {
+/// The frame's values, row-major, reshaped to `[rows, steps, width]` (`values.reshape`); empty
+/// cells become `fill`, or are an error without one.
+fn frame_values(frame: &DataFrame, steps: usize, width: usize, fill: Option<f32>) -> Result<Array3> {
     let rows = frame.height();
     let columns = frame
         .columns()
         .iter()
         .map(|c| {
-            let values: Option<Vec<f32>> = c.f32()?.iter().collect();
+            let values: Option<Vec<f32>> = c.f32()?.iter().map(|v| v.or(fill)).collect();
             values.ok_or_else(|| Error::invalid("frame", format!("column {} has nulls", c.name())))
         })
         .collect::<Result<Vec<_>>>()?;

@@ -124,6 +124,18 @@ impl Lstm {
         self.recurrent_kernel.shape().dims::<2>()[0]
     }
 
+    /// The same layer with every forget-gate bias set to `value` (Keras's initial value is 1.0).
+    pub fn with_forget_bias(self, value: f32) -> Self {
+        let u = self.units();
+        let mut bias: Vec<f32> = self.bias.val().into_data().try_to_vec::<f32>().expect("f32 bias");
+        bias[u..2 * u].fill(value);
+        let device = self.bias.val().device();
+        Self {
+            bias: param1(bias, &device),
+            ..self
+        }
+    }
+
     /// Input features per step.
     pub fn d_input(&self) -> usize {
         self.kernel.shape().dims::<2>()[0]
@@ -216,7 +228,8 @@ impl Lstm {
         let recurrent = self.recurrent_kernel.val();
         let mut outputs = Vec::with_capacity(steps);
         for t in 0..steps {
-            let z = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u]) + h.clone().matmul(recurrent.clone());
+            let z = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u])
+                + h.clone().matmul(recurrent.clone());
             let [i, f, g, o] = split_gates(z);
             let c_new = f * c.clone() + i * g;
             let h_new = o * tanh(c_new.clone());

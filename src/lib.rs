@@ -33,6 +33,7 @@ pub mod exercises;
 pub mod framing;
 pub mod fused;
 pub mod init;
+pub mod inspect;
 pub mod layers;
 pub mod metrics;
 pub mod models;

@@ -7,7 +7,7 @@
 //! ```
 
 use clap::{Args, Parser, Subcommand};
-use lstm_lab::exercises::Exercise;
+use lstm_lab::exercises::{Answer, Exercise};
 use lstm_lab::report::{RunRecord, Staging, Summary, update_readme, update_readme_section};
 use lstm_lab::study::{self, Grid, KerasStudy, Part, Shard, Study};
 use lstm_lab::tutorials::{Experiment, RunOptions};
@@ -44,9 +44,9 @@ enum Command {
         /// Exercises to run, comma-separated (default: all).
         #[arg(long, value_enum, value_delimiter = ',')]
         only: Vec<Exercise>,
-        /// Seeds per arm.
-        #[arg(long, default_value_t = 5)]
-        seeds: u64,
+        /// Seeds per arm (default: each exercise's own, 5 or 3 for the minute-long runs).
+        #[arg(long)]
+        seeds: Option<u64>,
         /// Runs at a time (default: one per core); the numbers do not depend on it.
         #[arg(long)]
         jobs: Option<usize>,
@@ -355,29 +355,43 @@ fn finish_study(part: Part, out: &Path, keras_path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn exercises(only: &[Exercise], seeds: u64, jobs: Option<usize>, out: &Path) -> Result<()> {
+fn exercises(only: &[Exercise], seeds: Option<u64>, jobs: Option<usize>, out: &Path) -> Result<()> {
     let chosen = if only.is_empty() { Exercise::ALL } else { only };
     let device = device::cpu();
     let progress = std::io::stderr().is_terminal();
     let mut staging = Staging::new(out)?;
-    let mut summary = String::from("# The tutorials' open questions, answered\n\n");
+    let mut answers = Vec::new();
     for &exercise in chosen {
         eprintln!("exercise {}", exercise.id());
+        let seeds = seeds.unwrap_or(exercise.default_seeds());
         let answer = exercise.run(seeds, jobs_or_cores(jobs), &device, progress)?;
         println!("{}: {}", answer.id, answer.answer);
         staging.write(
             &format!("exercises/{}.json", answer.id),
             serde_json::to_string_pretty(&answer)?.as_bytes(),
         )?;
-        staging.write(
-            &format!("exercises/{}.svg", answer.id),
-            answer.chart()?.as_str().as_bytes(),
-        )?;
+        for (name, chart) in answer.charts()? {
+            staging.write(&format!("exercises/{name}.svg"), chart.as_str().as_bytes())?;
+        }
+        answers.push(answer);
+    }
+    // summary.md covers every exercise: those just run, and the others as `out` holds them.
+    let mut summary = String::from("# The tutorials' open questions, answered\n\n");
+    for &exercise in Exercise::ALL {
+        let answer = match answers.iter().find(|a| a.id == exercise.id()) {
+            Some(answer) => answer.clone(),
+            None if out
+                .join("exercises")
+                .join(format!("{}.json", exercise.id()))
+                .exists() =>
+            {
+                Answer::load(out, exercise)?
+            }
+            None => continue,
+        };
         summary.push_str(&answer.to_markdown());
         summary.push('\n');
     }
-    if only.is_empty() {
-        staging.write("exercises/summary.md", summary.as_bytes())?;
-    }
+    staging.write("exercises/summary.md", summary.as_bytes())?;
     staging.commit()
 }

@@ -82,16 +82,6 @@ impl Confusion {
     }
 }
 
-impl Confusion {
-    /// Notebook display (evcxr): the matrix as a heatmap, true class up, predicted across.
-    pub fn evcxr_display(&self) {
-        match crate::plot::confusion_heatmap(self, "confusion matrix") {
-            Ok(chart) => chart.evcxr_display(),
-            Err(e) => println!("{e}"),
-        }
-    }
-}
-
 /// The tutorials' `Expected: [...] Predicted [...]` line.
 pub fn expected_predicted(expected: &[usize], predicted: &[usize]) -> String {
     format!("Expected: {expected:?} Predicted {predicted:?}")

@@ -92,10 +92,12 @@ impl ModelConfig {
                 return Err(Error::invalid(name, "must be at least 1"));
             }
         }
-        if let Topology::EncoderDecoder { out_steps: 0 } | Topology::VectorOutput { out_steps: 0 } =
-            topology
+        if let Topology::EncoderDecoder { out_steps: 0 } | Topology::VectorOutput { out_steps: 0 } = topology
         {
-            return Err(Error::invalid("out_steps", "the model must output at least one step"));
+            return Err(Error::invalid(
+                "out_steps",
+                "the model must output at least one step",
+            ));
         }
         Ok(Self {
             steps,
@@ -137,12 +139,6 @@ impl ModelConfig {
             Topology::Seq2Seq => self.steps,
             Topology::EncoderDecoder { out_steps } | Topology::VectorOutput { out_steps } => out_steps,
         }
-    }
-
-    /// Keras's `model.summary()` of this model; `batch` is the fixed batch size of a stateful
-    /// model (`None` prints as Keras's `None`).
-    pub fn summary(&self, batch: Option<usize>) -> crate::summary::Summary {
-        crate::summary::Summary::of_config(self, batch)
     }
 
     /// A model with Keras's initialisers, drawn from `rng`.
@@ -213,7 +209,7 @@ impl LstmModel {
         }
         let last_units = decoder.as_ref().unwrap_or(&encoder).units();
         if let Topology::VectorOutput { out_steps } = topology
-            && (out_steps == 0 || head.dims()[1] % out_steps != 0)
+            && (out_steps == 0 || !head.dims()[1].is_multiple_of(out_steps))
         {
             return Err(Error::invalid(
                 "out_steps",

@@ -25,6 +25,22 @@
 //!
 //! Outside a notebook the methods just print that text; nothing calls them.
 
+/// A notebook's set-up in one call: panics stop the notebook ([`exit_on_panic`]), and the
+/// device named `device` (`"cpu"`, or `"wgpu"` in a build with the `wgpu` feature) is returned
+/// seeded with `seed`, for the tensors Burn draws itself.
+///
+/// ```
+/// let device = lstm_lab::notebook::setup("cpu", 1).unwrap();
+/// assert!(lstm_lab::notebook::setup("tpu", 1).is_err());
+/// # drop(device);
+/// ```
+pub fn setup(device: &str, seed: u64) -> crate::Result<burn::tensor::Device> {
+    exit_on_panic();
+    let device = crate::device::from_name(device)?;
+    device.seed(seed);
+    Ok(device)
+}
+
 /// Makes any later panic print its message and location on stderr and exit the process with
 /// status 101, so that evcxr reports the cell as failed (see the module docs). Call it once, in
 /// a notebook's first cell; a command-line program does not need it.

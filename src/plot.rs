@@ -38,6 +38,29 @@ impl std::fmt::Display for Svg {
     }
 }
 
+/// Notebook display (evcxr) of a training history: its loss and accuracy curves. (Display
+/// lives here, on the plotting side, so that training never imports plotting.)
+impl History {
+    /// Shows the loss and accuracy curves.
+    pub fn evcxr_display(&self) {
+        match history_chart(self, "training history") {
+            Ok(chart) => chart.evcxr_display(),
+            Err(e) => println!("{e}"),
+        }
+    }
+}
+
+/// Notebook display (evcxr) of a confusion matrix.
+impl Confusion {
+    /// Shows the matrix as a heatmap, true class up, predicted across.
+    pub fn evcxr_display(&self) {
+        match confusion_heatmap(self, "confusion matrix") {
+            Ok(chart) => chart.evcxr_display(),
+            Err(e) => println!("{e}"),
+        }
+    }
+}
+
 fn plot_error(e: impl std::fmt::Display) -> Error {
     Error::invalid("plot", e.to_string())
 }
@@ -459,6 +482,209 @@ pub fn band_chart(title: &str, curves: &[&[f32]]) -> Result<Svg> {
             .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .draw()
+            .map_err(plot_error)?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Svg(svg))
+}
+
+/// A tick label without needless decimals: `600k`, `2000`, `0.5`.
+fn tick(v: f64) -> String {
+    if v.abs() >= 10_000.0 && (v / 1000.0).fract() == 0.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}").trim_end_matches('0').to_string()
+    }
+}
+
+/// Colours of the lines of a [`line_chart`], in series order.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+/// One line of a [`line_chart`]: its name and its `(x, y)` points.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Series {
+    /// The legend's text.
+    pub name: String,
+    /// The points, in order of x.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Lines on shared axes, with the legend in its own panel right of the plot (never over a
+/// curve); `log_y` draws the y axis on a log scale (values at or below 0 are left out).
+pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], log_y: bool) -> Result<Svg> {
+    let points = || series.iter().flat_map(|s| s.points.iter().copied());
+    let shown = |y: f64| !log_y || y > 0.0;
+    if points().filter(|p| shown(p.1)).count() == 0 {
+        return Err(Error::Empty {
+            what: "the lines to plot",
+        });
+    }
+    let fold = |f: fn(f64, f64) -> f64, start: f64, pick: fn((f64, f64)) -> f64| {
+        points().filter(|p| shown(p.1)).map(pick).fold(start, f)
+    };
+    let (x0, x1) = (
+        fold(f64::min, f64::INFINITY, |p| p.0),
+        fold(f64::max, f64::NEG_INFINITY, |p| p.0),
+    );
+    let (y0, y1) = (
+        fold(f64::min, f64::INFINITY, |p| p.1),
+        fold(f64::max, f64::NEG_INFINITY, |p| p.1),
+    );
+    let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
+    let legend_width = series
+        .iter()
+        .map(|s| s.name.len() as u32 * 7 + 50)
+        .max()
+        .unwrap_or(0)
+        .clamp(120, 330);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (560 + legend_width, 380)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let root = root.titled(title, ("sans-serif", 17)).map_err(plot_error)?;
+        let (plot_area, legend_area) = root.split_horizontally(560);
+        let mut builder = ChartBuilder::on(&plot_area);
+        builder.margin(12).x_label_area_size(40).y_label_area_size(65);
+        let color = |i: usize| PALETTE[i % PALETTE.len()];
+        macro_rules! draw_lines {
+            ($chart:expr) => {{
+                let chart = &mut $chart;
+                chart
+                    .configure_mesh()
+                    .x_desc(x_desc)
+                    .y_desc(y_desc)
+                    .x_label_formatter(&|x| tick(*x))
+                    .y_label_formatter(&|y| if log_y { format!("{y:.0e}") } else { tick(*y) })
+                    .light_line_style(WHITE)
+                    .draw()
+                    .map_err(plot_error)?;
+                for (i, s) in series.iter().enumerate() {
+                    chart
+                        .draw_series(LineSeries::new(
+                            s.points.iter().copied().filter(|p| shown(p.1)),
+                            color(i).stroke_width(2),
+                        ))
+                        .map_err(plot_error)?;
+                }
+            }};
+        }
+        if log_y {
+            let mut chart = builder
+                .build_cartesian_2d(x0..x1, (y0 * 0.8..y1 * 1.25).log_scale())
+                .map_err(plot_error)?;
+            draw_lines!(chart);
+        } else {
+            let pad = ((y1 - y0) * 0.05).max(1e-9);
+            let mut chart = builder
+                .build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad))
+                .map_err(plot_error)?;
+            draw_lines!(chart);
+        }
+        for (i, s) in series.iter().enumerate() {
+            let y = 30 + 22 * i as i32;
+            legend_area
+                .draw(&PathElement::new(vec![(4, y), (28, y)], color(i).stroke_width(3)))
+                .map_err(plot_error)?;
+            legend_area
+                .draw(&Text::new(s.name.clone(), (34, y - 7), ("sans-serif", 13)))
+                .map_err(plot_error)?;
+        }
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Svg(svg))
+}
+
+/// The label of a tick at `index` when it falls on a whole index (a cell's centre) that is a
+/// multiple of `every`; empty otherwise.
+fn centre_label(index: f64, every: usize) -> String {
+    let i = index.round();
+    if (index - i).abs() < 1e-6 && i >= 0.0 && (i as usize).is_multiple_of(every) {
+        format!("{i:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// A matrix drawn as it prints: row 0 at the top, one cell per value, the tick of each row and
+/// column on its cell's centre. With `signed`, negative values are blue and positive red (white
+/// at 0, full colour at the largest magnitude); otherwise darker blue is larger.
+///
+/// `rows[r][c]`: e.g. an [`crate::inspect::LstmTrace`] field, one row per time step.
+pub fn matrix_heatmap(
+    rows: &[Vec<f32>],
+    title: &str,
+    row_desc: &str,
+    col_desc: &str,
+    signed: bool,
+) -> Result<Svg> {
+    let (n_rows, n_cols) = (rows.len(), rows.first().map_or(0, Vec::len));
+    if n_rows == 0 || n_cols == 0 || rows.iter().any(|r| r.len() != n_cols) {
+        return Err(Error::Empty {
+            what: "the matrix rows (or rows of unequal length)",
+        });
+    }
+    let scale = rows
+        .iter()
+        .flatten()
+        .map(|v| v.abs())
+        .fold(0.0f32, f32::max)
+        .max(1e-9);
+    let cell = |v: f32| -> RGBColor {
+        let a = (v.abs() / scale).clamp(0.0, 1.0);
+        let fade = |full: u8| (255.0 - (255.0 - f32::from(full)) * a) as u8;
+        if signed && v > 0.0 {
+            RGBColor(fade(214), fade(39), fade(40))
+        } else {
+            RGBColor(fade(31), fade(119), fade(180))
+        }
+    };
+    let mut svg = String::new();
+    {
+        let size = (
+            (n_cols * 18 + 150).clamp(420, 1000) as u32,
+            (n_rows * 18 + 110).clamp(220, 900) as u32,
+        );
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        // Cell (r, c) spans x in [c, c+1] and y in [n_rows-1-r, n_rows-r], so row 0 is on top;
+        // the labels sit at the half-integers, the cells' centres.
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{title} (scale ±{scale:.2})"), ("sans-serif", 15))
+            .margin(10)
+            .x_label_area_size(35)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0f64..n_cols as f64, 0f64..n_rows as f64)
+            .map_err(plot_error)?;
+        let every = |n: usize| (n / 20).max(1);
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(n_cols * 2 + 1)
+            .y_labels(n_rows * 2 + 1)
+            .x_label_formatter(&|x| centre_label(x - 0.5, every(n_cols)))
+            .y_label_formatter(&|y| centre_label(n_rows as f64 - y - 0.5, every(n_rows)))
+            .x_desc(col_desc)
+            .y_desc(row_desc)
+            .draw()
+            .map_err(plot_error)?;
+        chart
+            .draw_series(rows.iter().enumerate().flat_map(|(r, row)| {
+                row.iter().enumerate().map(move |(c, &v)| {
+                    let y = (n_rows - 1 - r) as f64;
+                    Rectangle::new([(c as f64, y), (c as f64 + 1.0, y + 1.0)], cell(v).filled())
+                })
+            }))
             .map_err(plot_error)?;
         root.present().map_err(plot_error)?;
     }

@@ -5,6 +5,14 @@ use crate::notebook::{emit_html, html_table};
 use serde::Serialize;
 use std::fmt;
 
+impl ModelConfig {
+    /// Keras's `model.summary()` of this model; `batch` is the fixed batch size of a stateful
+    /// model (`None` prints as Keras's `None`).
+    pub fn summary(&self, batch: Option<usize>) -> Summary {
+        Summary::of_config(self, batch)
+    }
+}
+
 /// One row of the summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LayerSummary {
@@ -62,7 +70,11 @@ impl Summary {
             ],
             Topology::VectorOutput { .. } => vec![
                 row("lstm (LSTM)", &[units], lstm_params(config.features)),
-                row("dense (Dense)", &[out_steps * classes], (units + 1) * out_steps * classes),
+                row(
+                    "dense (Dense)",
+                    &[out_steps * classes],
+                    (units + 1) * out_steps * classes,
+                ),
                 row("reshape (Reshape)", &[out_steps, classes], 0),
             ],
             Topology::EncoderDecoder { out_steps } => vec![

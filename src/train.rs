@@ -106,14 +106,6 @@ impl History {
     pub fn is_empty(&self) -> bool {
         self.loss.is_empty()
     }
-
-    /// Notebook display (evcxr): the loss and accuracy curves.
-    pub fn evcxr_display(&self) {
-        match crate::plot::history_chart(self, "training history") {
-            Ok(chart) => chart.evcxr_display(),
-            Err(e) => println!("{e}"),
-        }
-    }
 }
 
 /// Loss and accuracy over a dataset (`model.evaluate`).
@@ -379,7 +371,10 @@ impl Learner {
         let targets = y.to_tensor(&logits.device());
         let mask = self.model().output_mask(&x.to_tensor(&logits.device()));
         let rows = self.scored_rows(x, y);
-        let correct = scalar(self.model().correct(logits.clone(), targets.clone(), mask.clone()));
+        let correct = scalar(
+            self.model()
+                .correct(logits.clone(), targets.clone(), mask.clone()),
+        );
         // Keras averages per-batch losses weighted by batch size: the mean over all rows.
         let loss = scalar(self.model().loss_kind().forward_masked(logits, targets, mask));
         Ok(Evaluation {

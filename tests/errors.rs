@@ -90,3 +90,15 @@ fn models_and_fit_reject_bad_shapes_and_settings() {
     assert!(m.contains("validation_split"), "{m}");
     assert!(message(Learner::new(model.valid(), false)).contains("autodiff"));
 }
+
+#[test]
+fn echo_extensions_reject_settings_keras_cannot_run() {
+    use lstm_lab::tutorials::RunOptions;
+    use lstm_lab::tutorials::echo::EchoConfig;
+    let partial_masked = EchoConfig {
+        masked: true,
+        ..EchoConfig::partial()
+    };
+    let m = message(partial_masked.run(&RunOptions::new(1), &burn::tensor::Device::flex()));
+    assert!(m.contains("masked") && m.contains("n_out 2 of n_in 5"), "{m}");
+}

@@ -178,3 +178,38 @@ mod on_wgpu {
         check_adam(&wgpu(), 1e-6);
     }
 }
+
+/// Keras's masking on the op-by-op path: an all-ones mask changes nothing, and masking the
+/// leading steps is the same as starting the sequence after them (state and output held at
+/// zero until then).
+#[test]
+fn masked_forward_skips_masked_steps() {
+    let device = Device::flex();
+    let mut rng = StdRng::seed_from_u64(9);
+    let lstm = layer(&mut rng, 4, 6, &device);
+    let x = random(&device, [3, 5, 4]);
+    let ones = Tensor::<2>::ones([3, 5], &device);
+    let (seq, state) = lstm.forward_masked(x.clone(), ones, None);
+    let (want_seq, want_state) = lstm.forward(x.clone(), None);
+    close("all-ones mask: sequence", seq, want_seq, 1e-5);
+    close("all-ones mask: h", as3(state.h), as3(want_state.h), 1e-5);
+    let mut m = vec![1.0f32; 15];
+    m[..2].fill(0.0); // sample 0: steps 0 and 1 masked
+    let mask = Tensor::<2>::from_data(TensorData::new(m, [3, 5]), &device);
+    let (seq, state) = lstm.forward_masked(x.clone(), mask, None);
+    let sample0 = |t: Tensor<3>| t.narrow(0, 0, 1);
+    let (tail, tail_state) = lstm.forward(sample0(x).narrow(1, 2, 3), None);
+    close(
+        "leading mask: outputs held at zero",
+        sample0(seq.clone()).narrow(1, 0, 2),
+        Tensor::zeros([1, 2, 6], &device),
+        0.0,
+    );
+    close("leading mask: the rest", sample0(seq).narrow(1, 2, 3), tail, 1e-5);
+    close(
+        "leading mask: final c",
+        as3(state.c.narrow(0, 0, 1)),
+        as3(tail_state.c),
+        1e-5,
+    );
+}

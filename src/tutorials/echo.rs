@@ -8,17 +8,53 @@
 //!   The tutorial says it converges to 100%.
 //!
 //! Scored on fresh sequences: token accuracy over every predicted value.
+//!
+//! The tutorial's extensions are knobs of the same config, each off by default:
+//! [`Representation::Scaled`] (integers scaled to [0, 1], a linear head trained on mean squared
+//! error), `masked` (the rows framing drops kept, padded with [`MASK_VALUE`], behind Keras's
+//! `Masking`), and the other [`EchoLayout`]s (an encoder-decoder for any length, one-to-one and
+//! vector-output many-to-one).
 
 use super::{FreshScore, Outcome, RunOptions, fit_on_fresh};
 use crate::array::Array3;
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::{Error, Result};
-use crate::framing::{Framed, to_supervised};
+use crate::framing::{Framed, to_supervised, to_supervised_padded};
 use crate::metrics::expected_predicted;
-use crate::models::{ModelConfig, Topology};
+use crate::models::{ModelConfig, Output, Topology};
 use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
 use rand::{Rng, SeedableRng, rngs::StdRng};
+
+/// The value that pads the rows framing would drop, and that Keras's `Masking` skips: -1 is
+/// neither a one-hot entry nor a scaled integer.
+pub const MASK_VALUE: f32 = -1.0;
+
+/// How each integer is fed to the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Representation {
+    /// A one-hot vector of `n_unique` values, a softmax head (the tutorial).
+    #[default]
+    OneHot,
+    /// One value `v / (n_unique - 1)` in [0, 1], a linear head trained on mean squared error;
+    /// a prediction is right when it rounds back to the integer.
+    Scaled,
+}
+
+/// How the network is wired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EchoLayout {
+    /// The tutorial's: many-to-many (seq2seq) when the whole window is echoed, encoder-decoder
+    /// otherwise.
+    #[default]
+    Tutorial,
+    /// Encoder-decoder whatever `n_out` is (echo the first `n_out` steps).
+    EncoderDecoder,
+    /// One step whose features are the whole window, and the output as one vector.
+    OneToOne,
+    /// Many-to-one: the window as steps, the output as one vector of `n_out * width` values.
+    ManyToOneVector,
+}
 
 /// The tutorial's numbers; [`EchoConfig::whole`] and [`EchoConfig::partial`] are its two models.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +80,14 @@ pub struct EchoConfig {
     /// Carry the state across batches, reset after each epoch (the tutorial: `true`); `false`
     /// starts every batch from zeros, as a stateless Keras LSTM does.
     pub stateful: bool,
+    /// How integers are fed (default [`Representation::OneHot`]).
+    pub representation: Representation,
+    /// The wiring (default [`EchoLayout::Tutorial`]).
+    pub layout: EchoLayout,
+    /// Keep the `n_in - 1` rows of each sequence that framing drops, their empty steps set to
+    /// [`MASK_VALUE`], behind `Masking(MASK_VALUE)` (default `false`). Needs the many-to-many
+    /// model, the one whose loss Keras masks.
+    pub masked: bool,
 }
 
 impl Default for EchoConfig {
@@ -66,6 +110,9 @@ impl EchoConfig {
             sequences_per_epoch: 1,
             eval_sequences: 20,
             stateful: true,
+            representation: Representation::OneHot,
+            layout: EchoLayout::Tutorial,
+            masked: false,
         }
     }
 
@@ -80,25 +127,82 @@ impl EchoConfig {
         }
     }
 
-    /// The wiring: seq2seq when the whole window is echoed, encoder-decoder otherwise.
+    /// The wiring: with the tutorial's layout, seq2seq when the whole window is echoed and
+    /// encoder-decoder otherwise.
     pub fn topology(&self) -> Topology {
-        if self.n_out == self.n_in {
-            Topology::Seq2Seq
-        } else {
-            Topology::EncoderDecoder {
-                out_steps: self.n_out,
-            }
+        let out_steps = self.n_out;
+        match self.layout {
+            EchoLayout::Tutorial if self.n_out == self.n_in => Topology::Seq2Seq,
+            EchoLayout::Tutorial | EchoLayout::EncoderDecoder => Topology::EncoderDecoder { out_steps },
+            EchoLayout::OneToOne | EchoLayout::ManyToOneVector => Topology::VectorOutput { out_steps },
         }
     }
 
-    /// `get_data(n_in, n_out)`: a fresh sequence, one-hot encoded and framed.
+    /// Values per integer: `n_unique` one-hot, 1 scaled.
+    pub fn width(&self) -> usize {
+        match self.representation {
+            Representation::OneHot => self.n_unique,
+            Representation::Scaled => 1,
+        }
+    }
+
+    /// `get_data(n_in, n_out)`: a fresh sequence, encoded and framed.
     pub fn get_data<R: Rng>(&self, rng: &mut R) -> Result<Framed> {
         self.frame(&generate_sequence(rng, self.length, self.n_unique)?)
     }
 
-    /// One sequence one-hot encoded and framed with `to_supervised(n_in, n_out)`.
+    /// One sequence encoded (one-hot or scaled) and framed with `to_supervised(n_in, n_out)`
+    /// (padded instead of dropped when `masked`); one-to-one lays each window out as one step.
     pub fn frame(&self, sequence: &[usize]) -> Result<Framed> {
-        to_supervised(&one_hot_encode(sequence, self.n_unique)?, self.n_in, self.n_out)
+        let encoded = match self.representation {
+            Representation::OneHot => one_hot_encode(sequence, self.n_unique)?,
+            Representation::Scaled => {
+                let top = (self.n_unique.max(2) - 1) as f32;
+                sequence.iter().map(|&v| vec![v as f32 / top]).collect()
+            }
+        };
+        let mut framed = if self.masked {
+            to_supervised_padded(&encoded, self.n_in, self.n_out, MASK_VALUE)?
+        } else {
+            to_supervised(&encoded, self.n_in, self.n_out)?
+        };
+        if self.layout == EchoLayout::OneToOne {
+            let [n, steps, width] = framed.x.shape();
+            framed.x = Array3::new(framed.x.as_slice().to_vec(), [n, 1, steps * width])?;
+        }
+        Ok(framed)
+    }
+
+    /// A row of the output (target or prediction) as its integer; `None` for a masked target.
+    pub fn decode(&self, row: &[f32]) -> Option<usize> {
+        if self.masked && row.iter().all(|&v| v == MASK_VALUE) {
+            return None;
+        }
+        Some(match self.representation {
+            Representation::OneHot => crate::data::argmax(row),
+            Representation::Scaled => {
+                let top = (self.n_unique.max(2) - 1) as f32;
+                (row[0] * top).round().clamp(0.0, top) as usize
+            }
+        })
+    }
+
+    /// Checks the knobs against each other.
+    fn check(&self) -> Result<()> {
+        if self.sequences_per_epoch == 0 {
+            return Err(Error::invalid("sequences_per_epoch", "must be at least 1"));
+        }
+        if self.masked && self.topology() != Topology::Seq2Seq {
+            return Err(Error::invalid(
+                "masked",
+                format!(
+                    "Keras masks the loss of a many-to-many model only: needs n_out == n_in and the \
+                     tutorial's layout, got n_out {} of n_in {} with {:?}",
+                    self.n_out, self.n_in, self.layout
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn epoch_data<R: Rng>(&self, rng: &mut R) -> Result<(Array3, Array3)> {
@@ -123,22 +227,31 @@ impl EchoConfig {
         Ok((Array3::concat(&xs)?, Array3::concat(&ys)?))
     }
 
-    /// The tutorial's model: LSTM(units) on `[n_in, n_unique]`, seq2seq or encoder-decoder.
+    /// The tutorial's model: LSTM(units) on `[n_in, n_unique]`, seq2seq or encoder-decoder
+    /// (or the variant the knobs ask for).
     pub fn model(&self) -> Result<ModelConfig> {
-        ModelConfig::new(
-            self.n_in,
-            self.n_unique,
-            self.units,
-            self.n_unique,
-            self.topology(),
-        )
+        let width = self.width();
+        let (steps, features) = match self.layout {
+            EchoLayout::OneToOne => (1, self.n_in * width),
+            _ => (self.n_in, width),
+        };
+        let config = ModelConfig::new(steps, features, self.units, width, self.topology())?;
+        let config = match self.representation {
+            Representation::OneHot => config,
+            Representation::Scaled => config.with_output(Output::Linear {
+                levels: self.n_unique,
+            })?,
+        };
+        Ok(if self.masked {
+            config.with_masking(MASK_VALUE)
+        } else {
+            config
+        })
     }
 
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        if self.sequences_per_epoch == 0 {
-            return Err(Error::invalid("sequences_per_epoch", "must be at least 1"));
-        }
+        self.check()?;
         let mut rng = StdRng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, self.stateful)?;
@@ -151,12 +264,13 @@ impl EchoConfig {
             |rng| self.draw_epoch(rng),
             |sequences| self.frame_epoch(sequences),
         )?;
-        let score = FreshScore::measure(
+        let score = FreshScore::measure_decoded(
             &mut learner,
             self.eval_sequences,
             self.batch_size,
             &mut rng,
             |rng| self.epoch_data(rng),
+            |row| self.decode(row),
         )?;
         let printout = (score.first_expected.iter().zip(&score.first_predicted))
             .map(|(e, p)| expected_predicted(e, p))
@@ -183,7 +297,12 @@ impl super::Tutorial for EchoConfig {
     }
 
     fn samples_per_epoch(&self) -> usize {
-        (self.length - self.n_in + 1) * self.sequences_per_epoch
+        let rows = if self.masked {
+            self.length
+        } else {
+            self.length - self.n_in + 1
+        };
+        rows * self.sequences_per_epoch
     }
 
     /// Scales the batch and the fresh sequences per epoch together, so that an epoch is still

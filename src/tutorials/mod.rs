@@ -353,12 +353,28 @@ pub(crate) struct FreshScore {
 }
 
 impl FreshScore {
+    /// Scores one-hot outputs: every row's class is its argmax.
     pub(crate) fn measure<R: rand::Rng>(
         learner: &mut crate::train::Learner,
         sequences: usize,
         batch_size: usize,
         rng: &mut R,
+        data: impl FnMut(&mut R) -> Result<(Array3, Array3)>,
+    ) -> Result<Self> {
+        Self::measure_decoded(learner, sequences, batch_size, rng, data, |row| {
+            Some(crate::data::argmax(row))
+        })
+    }
+
+    /// Scores any output: `decode` turns a row (of a target or of a prediction) into its
+    /// integer; a target row it decodes to `None` (a masked step) is not scored.
+    pub(crate) fn measure_decoded<R: rand::Rng>(
+        learner: &mut crate::train::Learner,
+        sequences: usize,
+        batch_size: usize,
+        rng: &mut R,
         mut data: impl FnMut(&mut R) -> Result<(Array3, Array3)>,
+        decode: impl Fn(&[f32]) -> Option<usize>,
     ) -> Result<Self> {
         let (mut expected, mut predicted) = (Vec::new(), Vec::new());
         let (mut first_expected, mut first_predicted) = (Vec::new(), Vec::new());
@@ -367,12 +383,22 @@ impl FreshScore {
             learner.reset_states();
             let yhat = learner.predict(&x, batch_size)?;
             learner.reset_states();
-            if i == 0 {
-                first_expected = y.argmax();
-                first_predicted = yhat.argmax();
+            let [samples, steps, _] = y.shape();
+            for s in 0..samples {
+                let (mut e_row, mut p_row) = (Vec::new(), Vec::new());
+                for t in 0..steps {
+                    if let Some(e) = decode(y.row(s, t)) {
+                        e_row.push(e);
+                        p_row.push(decode(yhat.row(s, t)).unwrap_or(usize::MAX));
+                    }
+                }
+                expected.extend(&e_row);
+                predicted.extend(&p_row);
+                if i == 0 {
+                    first_expected.push(e_row);
+                    first_predicted.push(p_row);
+                }
             }
-            expected.extend(labels(&y));
-            predicted.extend(labels(&yhat));
         }
         Ok(Self {
             accuracy: crate::metrics::accuracy_percent(&expected, &predicted)?,

@@ -7,14 +7,14 @@ use crate::array::Array3;
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::Result;
 use crate::metrics::accuracy_percent;
-use crate::models::{ModelConfig, Topology};
+use crate::models::{LstmModel, ModelConfig, Topology};
 use crate::train::{FitConfig, History, Learner, progress_bar};
 use burn::tensor::Device;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use std::time::Instant;
 
 /// The tutorial's numbers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VanillaIndexConfig {
     /// Sequence length (time steps).
     pub length: usize,
@@ -30,6 +30,12 @@ pub struct VanillaIndexConfig {
     pub examples_per_fit: usize,
     /// Fresh examples the trained model is scored on.
     pub eval_examples: usize,
+    /// Feed each sequence last value first (default `false`). In order, the value at index 2
+    /// is read `length - 3` steps before the model answers; reversed, 2 steps before.
+    pub reverse: bool,
+    /// The forget gate's initial bias (default 1.0, Keras's `unit_forget_bias`). A larger bias
+    /// starts the gate nearer 1, so the cell keeps more of what it saw.
+    pub forget_bias: f32,
 }
 
 impl Default for VanillaIndexConfig {
@@ -42,16 +48,22 @@ impl Default for VanillaIndexConfig {
             fits: 10,
             examples_per_fit: 1,
             eval_examples: 100,
+            reverse: false,
+            forget_bias: 1.0,
         }
     }
 }
 
 impl VanillaIndexConfig {
-    /// `generate_example()`: x `[1, length, n_features]`, y `[1, 1, n_features]`.
+    /// `generate_example()`: x `[1, length, n_features]`, y `[1, 1, n_features]` (x fed last
+    /// value first when `reverse`).
     pub fn generate_example<R: Rng>(&self, rng: &mut R) -> Result<(Array3, Array3, Vec<usize>)> {
         let sequence = generate_sequence(rng, self.length, self.n_features)?;
-        let encoded = one_hot_encode(&sequence, self.n_features)?;
+        let mut encoded = one_hot_encode(&sequence, self.n_features)?;
         let y = rows_to_array(&encoded[self.out_index..=self.out_index])?;
+        if self.reverse {
+            encoded.reverse();
+        }
         Ok((rows_to_array(&encoded)?, y, sequence))
     }
 
@@ -77,6 +89,16 @@ impl VanillaIndexConfig {
         )
     }
 
+    /// The model with Keras's initialisers drawn from `rng`, and the forget-gate bias set to
+    /// `forget_bias` when it is not Keras's 1.0.
+    pub fn init_model<R: Rng>(&self, rng: &mut R, device: &Device) -> Result<LstmModel> {
+        let mut model = self.model()?.init(rng, device)?;
+        if self.forget_bias != 1.0 {
+            model.encoder = model.encoder.with_forget_bias(self.forget_bias);
+        }
+        Ok(model)
+    }
+
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         if self.out_index >= self.length {
@@ -89,7 +111,7 @@ impl VanillaIndexConfig {
             return Err(crate::Error::invalid("examples_per_fit", "must be at least 1"));
         }
         let mut rng = StdRng::seed_from_u64(options.seed);
-        let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
+        let model = self.init_model(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         // One Adam step per fit: the tutorial's one example is one batch.
         let fit = FitConfig::new(1, self.examples_per_fit);

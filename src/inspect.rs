@@ -1,0 +1,284 @@
+//! A look inside a model: what each gate and state of an LSTM did at every step of one sample
+//! ([`trace`]), how much of the cell state survives the forget gates to the end
+//! ([`LstmTrace::forget_reach`]), and how strongly the loss depends on each input step
+//! ([`input_gradient_norms`]).
+//!
+//! The gradient of the loss with respect to the input at step `t` says how much a change there
+//! would move the answer. Backpropagation through time carries it from the output back to step
+//! `t` through one forget gate per step in between, so for a value read many steps before the
+//! answer it shrinks with the product of those gates: the vanilla LSTM's index 2 of 50 is out
+//! of reach long before it is learned.
+//!
+//! ```
+//! use burn::tensor::Device;
+//! use lstm_lab::inspect::input_gradient_norms;
+//! use lstm_lab::tutorials::vanilla_index::VanillaIndexConfig;
+//! use rand::{SeedableRng, rngs::StdRng};
+//!
+//! let config = VanillaIndexConfig::default();
+//! let mut rng = StdRng::seed_from_u64(1);
+//! let model = config.model().unwrap().init(&mut rng, &Device::flex().autodiff()).unwrap();
+//! let (x, y) = config.generate_batch(&mut rng, 8).unwrap();
+//! let norms = input_gradient_norms(&model, &x, &y).unwrap();
+//! assert_eq!(norms.len(), 50);
+//! assert!(norms[49] > 100.0 * norms[2]); // the last step counts far more than index 2
+//! ```
+
+use crate::array::Array3;
+use crate::error::{Error, Result};
+use crate::layers::{Lstm, LstmState, split_gates};
+use crate::models::LstmModel;
+use burn::tensor::Tensor;
+use burn::tensor::activation::tanh;
+
+/// Everything one LSTM layer computed for one sample, step by step: each field is
+/// `[steps][units]`.
+///
+/// At step `t`, with `z = x_t W + h_{t-1} U + b` split in four: `input = sigmoid(z_i)`,
+/// `forget = sigmoid(z_f)`, `candidate = tanh(z_g)`, `output = sigmoid(z_o)`;
+/// `cell = forget * c_{t-1} + input * candidate`, `hidden = output * tanh(cell)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LstmTrace {
+    /// Input gate `i`: how much of the candidate is written into the cell.
+    pub input: Vec<Vec<f32>>,
+    /// Forget gate `f`: how much of the cell is kept from the step before.
+    pub forget: Vec<Vec<f32>>,
+    /// Candidate `g`: the new value offered to the cell, in (-1, 1).
+    pub candidate: Vec<Vec<f32>>,
+    /// Output gate `o`: how much of `tanh(cell)` is shown as the hidden state.
+    pub output: Vec<Vec<f32>>,
+    /// Cell state `c` after the step.
+    pub cell: Vec<Vec<f32>>,
+    /// Hidden state `h` after the step (the layer's output).
+    pub hidden: Vec<Vec<f32>>,
+}
+
+impl LstmTrace {
+    /// Time steps traced.
+    pub fn steps(&self) -> usize {
+        self.hidden.len()
+    }
+
+    /// How much of what the cell held after step `t` is still there at the last step, per
+    /// unit: the product of the forget gates of the steps after `t` (1 at the last step).
+    /// A value written at step `t` reaches the answer scaled by this (plus whatever the input
+    /// gates add back), so it shows how far back each unit can remember. `[steps][units]`.
+    pub fn forget_reach(&self) -> Vec<Vec<f32>> {
+        let units = self.forget.first().map_or(0, Vec::len);
+        let mut reach = vec![vec![1.0f32; units]; self.steps()];
+        for t in (0..self.steps().saturating_sub(1)).rev() {
+            let (now, later) = reach.split_at_mut(t + 1);
+            for (u, r) in now[t].iter_mut().enumerate() {
+                *r = later[0][u] * self.forget[t + 1][u];
+            }
+        }
+        reach
+    }
+}
+
+/// Runs one sample through `lstm` step by step and records its gates and states.
+///
+/// - x: `[1, steps, d_input]` (one sample); state: its initial `(h, c)`, zeros when `None`
+/// - returns an [`LstmTrace`] whose `hidden` equals the layer's own forward output.
+pub fn trace(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<LstmTrace> {
+    let [samples, steps, d_input] = x.shape();
+    if samples != 1 {
+        return Err(Error::invalid(
+            "x",
+            format!("trace takes one sample ([1, steps, features]), got {samples}"),
+        ));
+    }
+    if d_input != lstm.d_input() {
+        return Err(Error::Shape {
+            context: "features of x vs the LSTM's input",
+            expected: vec![lstm.d_input()],
+            actual: vec![d_input],
+        });
+    }
+    let device = lstm.kernel.val().device();
+    let lstm = burn::module::Module::valid(lstm);
+    let xt = x.to_tensor(&device).without_autodiff(); // [1, steps, d]
+    let LstmState { mut h, mut c } = state.unwrap_or_else(|| lstm.zero_state(1, &xt.device()));
+    let (kernel, recurrent, bias) = (
+        lstm.kernel.val(),
+        lstm.recurrent_kernel.val(),
+        lstm.bias.val().unsqueeze_dim::<2>(0),
+    );
+    let row = |t: Tensor<2>| -> Vec<f32> { t.into_data().try_to_vec::<f32>().unwrap_or_default() };
+    let mut out = LstmTrace {
+        input: Vec::with_capacity(steps),
+        forget: Vec::with_capacity(steps),
+        candidate: Vec::with_capacity(steps),
+        output: Vec::with_capacity(steps),
+        cell: Vec::with_capacity(steps),
+        hidden: Vec::with_capacity(steps),
+    };
+    for t in 0..steps {
+        let x_t = xt.clone().narrow(1, t, 1).reshape([1, d_input]); // [1, d]
+        let z = x_t.matmul(kernel.clone()) + h.matmul(recurrent.clone()) + bias.clone(); // [1, 4u]
+        let [i, f, g, o] = split_gates(z); // [1, u] each
+        c = f.clone() * c + i.clone() * g.clone();
+        h = o.clone() * tanh(c.clone());
+        out.input.push(row(i));
+        out.forget.push(row(f));
+        out.candidate.push(row(g));
+        out.output.push(row(o));
+        out.cell.push(row(c.clone()));
+        out.hidden.push(row(h.clone()));
+    }
+    Ok(out)
+}
+
+/// The norm of the loss's gradient with respect to each input step, `|dL/dx_t|`, averaged over
+/// the samples: one number per step. The model must live on an autodiff device.
+///
+/// - x: `[samples, steps, features]`; y: the targets, `[samples, out_steps, classes]`
+/// - returns `[steps]`
+pub fn input_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result<Vec<f32>> {
+    let device = model.encoder.kernel.val().device();
+    if !model.encoder.kernel.val().is_autodiff() {
+        return Err(Error::invalid(
+            "device",
+            "input gradients need the model on an autodiff device: use `device.autodiff()`",
+        ));
+    }
+    let [samples, steps, features] = x.shape();
+    if samples == 0 {
+        return Err(Error::Empty { what: "the input X" });
+    }
+    if features != model.features() || y.len() != samples {
+        return Err(Error::Shape {
+            context: "X [samples, features] vs the model and y",
+            expected: vec![y.len(), model.features()],
+            actual: vec![samples, features],
+        });
+    }
+    let xt = x.to_tensor(&device).require_grad();
+    let targets = y.to_tensor(&device);
+    let mask = model.output_mask(&xt);
+    let (logits, _) = model.forward(xt.clone(), None);
+    let loss = model.loss_kind().forward_masked(logits, targets, mask);
+    let grads = loss.backward();
+    let dx = xt
+        .grad(&grads)
+        .ok_or_else(|| Error::invalid("input", "the loss does not depend on the input"))?; // [samples, steps, features]
+    let per_step = (dx.clone() * dx).sum_dim(2).sqrt().mean_dim(0); // [1, steps, 1]
+    let values: Vec<f32> = per_step
+        .into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| Error::invalid("input gradient", format!("{e:?}")))?;
+    debug_assert_eq!(values.len(), steps);
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::LstmConfig;
+
+    /// The trace's hidden states are the layer's own (fused) output, and its gates are those
+    /// recomputed by hand, in f64, from the layer's weights.
+    #[test]
+    fn trace_matches_the_layer_and_its_weights() {
+        let device = Device::flex();
+        let mut rng = StdRng::seed_from_u64(5);
+        let (d, u, steps) = (3, 4, 6);
+        let lstm = LstmConfig::new(d, u).unwrap().init(&mut rng, &device);
+        let lstm = lstm.with_forget_bias(0.3);
+        let x_values: Vec<f32> = (0..steps * d)
+            .map(|i| ((i * 5 % 13) as f32 - 6.0) / 6.0)
+            .collect();
+        let x = Array3::new(x_values.clone(), [1, steps, d]).unwrap();
+        let tr = trace(&lstm, &x, None).unwrap();
+        let (seq, _) = lstm.forward(x.to_tensor(&device), None);
+        let seq: Vec<f32> = seq.into_data().try_to_vec::<f32>().unwrap();
+        for t in 0..steps {
+            for k in 0..u {
+                assert!((tr.hidden[t][k] - seq[t * u + k]).abs() < 1e-6, "h[{t}][{k}]");
+            }
+        }
+        let w = |p: Tensor<2>| p.into_data().try_to_vec::<f32>().unwrap();
+        let (kernel, recurrent) = (w(lstm.kernel.val()), w(lstm.recurrent_kernel.val()));
+        let bias: Vec<f32> = lstm.bias.val().into_data().try_to_vec::<f32>().unwrap();
+        let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
+        let (mut h, mut c) = (vec![0.0f64; u], vec![0.0f64; u]);
+        for t in 0..steps {
+            let z: Vec<f64> = (0..4 * u)
+                .map(|j| {
+                    let from_x: f64 = (0..d)
+                        .map(|i| f64::from(x_values[t * d + i]) * f64::from(kernel[i * 4 * u + j]))
+                        .sum();
+                    let from_h: f64 = (0..u).map(|i| h[i] * f64::from(recurrent[i * 4 * u + j])).sum();
+                    from_x + from_h + f64::from(bias[j])
+                })
+                .collect();
+            for k in 0..u {
+                let (i, f, g, o) = (sig(z[k]), sig(z[u + k]), z[2 * u + k].tanh(), sig(z[3 * u + k]));
+                c[k] = f * c[k] + i * g;
+                h[k] = o * c[k].tanh();
+                for (name, ours, want) in [
+                    ("i", tr.input[t][k], i),
+                    ("f", tr.forget[t][k], f),
+                    ("g", tr.candidate[t][k], g),
+                    ("o", tr.output[t][k], o),
+                    ("c", tr.cell[t][k], c[k]),
+                ] {
+                    assert!(
+                        (f64::from(ours) - want).abs() < 1e-5,
+                        "{name}[{t}][{k}]: {ours} vs {want}"
+                    );
+                }
+            }
+        }
+        // The reach is the product of the later forget gates.
+        let reach = tr.forget_reach();
+        assert_eq!(reach[steps - 1], vec![1.0; u]);
+        let want: f32 = (2..steps).map(|t| tr.forget[t][1]).product();
+        assert!((reach[1][1] - want).abs() < 1e-6);
+    }
+    use crate::models::{ModelConfig, Topology};
+    use burn::module::Module;
+    use burn::tensor::Device;
+    use rand::{SeedableRng, rngs::StdRng};
+
+    /// Central differences in f64 arithmetic on the f32 model: the gradient's norm at each step
+    /// agrees with the one backpropagation gives.
+    #[test]
+    fn input_gradients_match_finite_differences() {
+        let device = Device::flex().autodiff();
+        let mut rng = StdRng::seed_from_u64(3);
+        let model = ModelConfig::new(4, 3, 5, 3, Topology::ManyToOne)
+            .unwrap()
+            .init(&mut rng, &device)
+            .unwrap();
+        let x_values: Vec<f32> = (0..12).map(|i| ((i * 7 % 11) as f32 - 5.0) / 5.0).collect();
+        let x = Array3::new(x_values.clone(), [1, 4, 3]).unwrap();
+        let y = Array3::new(vec![0.0, 1.0, 0.0], [1, 1, 3]).unwrap();
+        let norms = input_gradient_norms(&model, &x, &y).unwrap();
+        let plain = model.valid();
+        let loss_at = |values: &[f32]| -> f64 {
+            let x = Array3::new(values.to_vec(), [1, 4, 3])
+                .unwrap()
+                .to_tensor(&Device::flex());
+            let (logits, _) = plain.forward(x, None);
+            let loss = plain.loss_kind().forward(logits, y.to_tensor(&Device::flex()));
+            crate::train::scalar(loss) as f64
+        };
+        let h = 1e-2_f32;
+        for (t, norm) in norms.iter().enumerate() {
+            let mut squares = 0.0;
+            for f in 0..3 {
+                let (mut up, mut down) = (x_values.clone(), x_values.clone());
+                up[t * 3 + f] += h;
+                down[t * 3 + f] -= h;
+                let d = (loss_at(&up) - loss_at(&down)) / (2.0 * h as f64);
+                squares += d * d;
+            }
+            let fd = squares.sqrt() as f32;
+            assert!(
+                (fd - norm).abs() <= 1e-3 + 1e-2 * fd,
+                "step {t}: backprop {norm}, finite differences {fd}"
+            );
+        }
+    }
+}
