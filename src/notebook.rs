@@ -38,6 +38,10 @@ pub fn setup(device: &str, seed: u64) -> crate::Result<burn::tensor::Device> {
     exit_on_panic();
     let device = crate::device::from_name(device)?;
     device.seed(seed);
+    println!(
+        "lstm_lab {} on {device:?}, seed {seed}",
+        env!("CARGO_PKG_VERSION")
+    );
     Ok(device)
 }
 

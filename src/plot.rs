@@ -660,7 +660,14 @@ pub fn matrix_heatmap(
         // Cell (r, c) spans x in [c, c+1] and y in [n_rows-1-r, n_rows-r], so row 0 is on top;
         // the labels sit at the half-integers, the cells' centres.
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{title} (scale ±{scale:.2})"), ("sans-serif", 15))
+            .caption(
+                if signed {
+                    format!("{title} (colour scale ±{scale:.2})")
+                } else {
+                    format!("{title} (darkest = {scale:.2})")
+                },
+                ("sans-serif", 15),
+            )
             .margin(10)
             .x_label_area_size(35)
             .y_label_area_size(50)

@@ -137,6 +137,15 @@ impl RunRecord {
         })
     }
 
+    /// A notebook's check in one call: `outcome`, a run of `experiment` with `seed` on the CPU,
+    /// against the run `reproduce` saved in `dir`, number for number (see
+    /// [`RunRecord::check_agrees_with`]). Returns the record, to display.
+    pub fn check_saved(dir: &Path, experiment: Experiment, seed: u64, outcome: Outcome) -> Result<Self> {
+        let record = Self::new(experiment, seed, "cpu", outcome)?;
+        record.check_agrees_with(&Self::load(dir, experiment.id())?)?;
+        Ok(record)
+    }
+
     /// Reads `dir/<id>.json`, as `reproduce` wrote it.
     pub fn load(dir: &Path, id: &str) -> Result<Self> {
         let path = dir.join(format!("{id}.json"));
