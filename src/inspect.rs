@@ -26,10 +26,9 @@
 
 use crate::array::Array3;
 use crate::error::{Error, Result};
-use crate::layers::{Lstm, LstmState, split_gates};
+use crate::layers::{Lstm, LstmState};
 use crate::models::LstmModel;
 use burn::tensor::Tensor;
-use burn::tensor::activation::tanh;
 
 /// Everything one LSTM layer computed for one sample, step by step: each field is
 /// `[steps][units]`.
@@ -98,12 +97,8 @@ pub fn trace(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<LstmTr
     let device = lstm.kernel.val().device();
     let lstm = burn::module::Module::valid(lstm);
     let xt = x.to_tensor(&device).without_autodiff(); // [1, steps, d]
-    let LstmState { mut h, mut c } = state.unwrap_or_else(|| lstm.zero_state(1, &xt.device()));
-    let (kernel, recurrent, bias) = (
-        lstm.kernel.val(),
-        lstm.recurrent_kernel.val(),
-        lstm.bias.val().unsqueeze_dim::<2>(0),
-    );
+    let mut state = state.unwrap_or_else(|| lstm.zero_state(1, &xt.device()));
+    let projected = lstm.project(xt); // [1, steps, 4u]
     let row = |t: Tensor<2>| -> Vec<f32> { t.into_data().try_to_vec::<f32>().unwrap_or_default() };
     let mut out = LstmTrace {
         input: Vec::with_capacity(steps),
@@ -114,17 +109,15 @@ pub fn trace(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<LstmTr
         hidden: Vec::with_capacity(steps),
     };
     for t in 0..steps {
-        let x_t = xt.clone().narrow(1, t, 1).reshape([1, d_input]); // [1, d]
-        let z = x_t.matmul(kernel.clone()) + h.matmul(recurrent.clone()) + bias.clone(); // [1, 4u]
-        let [i, f, g, o] = split_gates(z); // [1, u] each
-        c = f.clone() * c + i.clone() * g.clone();
-        h = o.clone() * tanh(c.clone());
+        let xw = projected.clone().narrow(1, t, 1).reshape([1, 4 * lstm.units()]);
+        let ([i, f, g, o], next) = lstm.step(xw, state);
         out.input.push(row(i));
         out.forget.push(row(f));
         out.candidate.push(row(g));
         out.output.push(row(o));
-        out.cell.push(row(c.clone()));
-        out.hidden.push(row(h.clone()));
+        out.cell.push(row(next.c.clone()));
+        out.hidden.push(row(next.h.clone()));
+        state = next;
     }
     Ok(out)
 }

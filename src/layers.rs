@@ -178,29 +178,7 @@ impl Lstm {
     /// - state: `[batch, units]` each, zeros when `None`
     /// - returns the hidden state of every step `[batch, steps, units]` and the final state.
     pub fn forward_reference(&self, x: Tensor<3>, state: Option<LstmState>) -> (Tensor<3>, LstmState) {
-        let [batch, steps, d_input] = x.dims();
-        let u = self.units();
-        let LstmState { mut h, mut c } = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
-        let projected = x
-            .reshape([batch * steps, d_input])
-            .matmul(self.kernel.val())
-            .add(self.bias.val().unsqueeze_dim(0))
-            .reshape([batch, steps, 4 * u]); // [batch, steps, 4u]
-        let recurrent = self.recurrent_kernel.val();
-        let mut outputs = Vec::with_capacity(steps);
-        for t in 0..steps {
-            // z = x_t W + b + h U   [batch, 4u]
-            let z = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u]) + h.matmul(recurrent.clone());
-            let gates = sigmoid(z.clone());
-            let i = gates.clone().narrow(1, 0, u);
-            let f = gates.clone().narrow(1, u, u);
-            let o = gates.narrow(1, 3 * u, u);
-            let g = tanh(z.narrow(1, 2 * u, u));
-            c = f * c + i * g;
-            h = o * tanh(c.clone());
-            outputs.push(h.clone());
-        }
-        (Tensor::stack(outputs, 1), LstmState { h, c })
+        self.forward_steps(x, None, state)
     }
 
     /// The layer behind Keras's `Masking`: where `mask` is 0 the step is skipped, so `h` and
@@ -217,29 +195,65 @@ impl Lstm {
         mask: Tensor<2>,
         state: Option<LstmState>,
     ) -> (Tensor<3>, LstmState) {
+        self.forward_steps(x, Some(mask), state)
+    }
+
+    /// The input's share of every step's pre-activations, for all steps in one product:
+    /// `x W + b`.
+    ///
+    /// - x: `[batch, steps, d_input]`
+    /// - returns `[batch, steps, 4 * units]`
+    pub fn project(&self, x: Tensor<3>) -> Tensor<3> {
         let [batch, steps, d_input] = x.dims();
-        let u = self.units();
-        let LstmState { mut h, mut c } = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
-        let projected = x
-            .reshape([batch * steps, d_input])
+        x.reshape([batch * steps, d_input])
             .matmul(self.kernel.val())
             .add(self.bias.val().unsqueeze_dim(0))
-            .reshape([batch, steps, 4 * u]); // [batch, steps, 4u]
-        let recurrent = self.recurrent_kernel.val();
+            .reshape([batch, steps, 4 * self.units()])
+    }
+
+    /// One LSTM step from its input projection `xw = x_t W + b` and the state before it:
+    /// `z = xw + h U`, the activated gates `[i, f, g, o]` ([`split_gates`]), and the new state
+    /// `c' = f * c + i * g`, `h' = o * tanh(c')`.
+    ///
+    /// - xw: `[batch, 4 * units]`; state: `[batch, units]` each
+    /// - returns the gates (`[batch, units]` each) and the new state.
+    pub fn step(&self, xw: Tensor<2>, state: LstmState) -> ([Tensor<2>; 4], LstmState) {
+        let z = xw + state.h.matmul(self.recurrent_kernel.val()); // [batch, 4u]
+        let [i, f, g, o] = split_gates(z);
+        let c = f.clone() * state.c + i.clone() * g.clone();
+        let h = o.clone() * tanh(c.clone());
+        ([i, f, g, o], LstmState { h, c })
+    }
+
+    /// The op-by-op loop behind [`Lstm::forward_reference`] and [`Lstm::forward_masked`].
+    fn forward_steps(
+        &self,
+        x: Tensor<3>,
+        mask: Option<Tensor<2>>,
+        state: Option<LstmState>,
+    ) -> (Tensor<3>, LstmState) {
+        let [batch, steps, _] = x.dims();
+        let u = self.units();
+        let mut state = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
+        let projected = self.project(x); // [batch, steps, 4u]
         let mut outputs = Vec::with_capacity(steps);
         for t in 0..steps {
-            let z = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u])
-                + h.clone().matmul(recurrent.clone());
-            let [i, f, g, o] = split_gates(z);
-            let c_new = f * c.clone() + i * g;
-            let h_new = o * tanh(c_new.clone());
-            let keep = mask.clone().narrow(1, t, 1); // [batch, 1]
-            let skip = keep.clone().neg() + 1.0;
-            c = c_new * keep.clone() + c * skip.clone();
-            h = h_new * keep + h * skip;
-            outputs.push(h.clone());
+            let xw = projected.clone().narrow(1, t, 1).reshape([batch, 4 * u]);
+            let (_, next) = self.step(xw, state.clone());
+            state = match &mask {
+                None => next,
+                Some(mask) => {
+                    let keep = mask.clone().narrow(1, t, 1); // [batch, 1]
+                    let skip = keep.clone().neg() + 1.0;
+                    LstmState {
+                        h: next.h * keep.clone() + state.h * skip.clone(),
+                        c: next.c * keep + state.c * skip,
+                    }
+                }
+            };
+            outputs.push(state.h.clone());
         }
-        (Tensor::stack(outputs, 1), LstmState { h, c })
+        (Tensor::stack(outputs, 1), state)
     }
 }
 

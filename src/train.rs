@@ -261,6 +261,8 @@ impl Learner {
         let bar = progress_bar(config.progress, config.epochs as u64, "epochs");
         let mut history = History::default();
         let mut order: Vec<usize> = (0..split).collect();
+        // Rows the accuracy counts: the same every epoch, whatever the order.
+        let rows = self.scored_rows(&train_x, &train_y);
         for _ in 0..config.epochs {
             if config.shuffle {
                 order.shuffle(rng);
@@ -270,7 +272,6 @@ impl Learner {
             } else {
                 (train_x.clone(), train_y.clone())
             };
-            let rows = self.scored_rows(&xs, &ys);
             let (xs, ys) = (xs.to_tensor(&device), ys.to_tensor(&device));
             let mut loss_sum: Option<Tensor<1>> = None;
             let mut correct: Option<Tensor<1>> = None;
@@ -369,7 +370,7 @@ impl Learner {
         self.check_data(x, Some(y), batch_size)?;
         let logits = Tensor::cat(self.forward_batches(x, batch_size), 0);
         let targets = y.to_tensor(&logits.device());
-        let mask = self.model().output_mask(&x.to_tensor(&logits.device()));
+        let mask = self.output_mask(x, &logits.device());
         let rows = self.scored_rows(x, y);
         let correct = scalar(
             self.model()
@@ -388,15 +389,16 @@ impl Learner {
     /// Output rows the accuracy is taken over: every `[sample, step]` of `y`, less the rows
     /// Keras's mask leaves out.
     fn scored_rows(&self, x: &Array3, y: &Array3) -> f32 {
-        let all = y.len() * y.shape()[1];
-        if self.model().mask_value.is_none() {
-            return all as f32;
-        }
-        let masked = self
-            .model()
-            .output_mask(&x.to_tensor(&Device::flex()))
-            .map(|m| scalar(m.sum()) as usize);
-        masked.unwrap_or(all) as f32
+        let all = (y.len() * y.shape()[1]) as f32;
+        self.output_mask(x, &Device::flex())
+            .map_or(all, |mask| scalar(mask.sum()))
+    }
+
+    /// Keras's output mask of `x` on `device`; `None`, without building anything, for a model
+    /// without `Masking`.
+    fn output_mask(&self, x: &Array3, device: &Device) -> Option<Tensor<2>> {
+        self.model().mask_value?;
+        self.model().output_mask(&x.to_tensor(device))
     }
 }
 
