@@ -14,14 +14,21 @@ test:
 test-wgpu:
     cargo test --release --features wgpu
 
-# All eight experiments at tutorial scale (results/, README table), the study over 20 seeds
-# (results/study.*, README verdict table), the tutorials' exercises (results/exercises/), then
-# every notebook.
-reproduce:
+# The experiments (results/, README table), the 20-seed study (results/study.*, README
+# verdict table), the tutorials' exercises (results/exercises/), then every notebook.
+# Every result, table, plot and notebook output, regenerated.
+reproduce: results exercises notebooks
+
+# The experiments and the 20-seed study: `reproduce` without the exercises and the notebooks.
+results:
     cargo run --release {{cargo_features}} -- reproduce
     cargo run --release {{cargo_features}} -- study --seeds 20
-    cargo run --release {{cargo_features}} -- exercises
-    {{just_executable()}} notebooks
+
+# Options: --only echo-linear,echo-masked --seeds 5 --jobs 2. `just exercises check --seeds 1`
+# re-runs the first seed of every arm and compares it with the saved answers instead.
+# The tutorials' exercises, answered (results/exercises/; ~20 min on 2 cores).
+exercises *args:
+    cargo run --release {{cargo_features}} -- exercises {{args}}
 
 # The reproducibility study alone (options: --seeds 20 --experiments a,b --jobs 2 --shard 1/4).
 study *args:
@@ -41,6 +48,22 @@ setup:
     python3 -m venv .venv
     .venv/bin/pip install --quiet -r tools/requirements-notebooks.txt
 
+# It shares the notebooks' build folder (target/evcxr) and evcxr's cache, so a notebook that
+# `just notebooks` has run starts in seconds.
+# JupyterLab (pinned, in .venv) with evcxr's Rust kernel, on the notebooks.
+lab: setup lab-install
+    EVCXR_TMPDIR="{{justfile_directory()}}/target/evcxr" EVCXR_CONFIG_DIR="{{justfile_directory()}}/tools/evcxr" .venv/bin/jupyter lab --ServerApp.allow_root=True notebooks
+
+# Installs JupyterLab into .venv (tools/requirements-lab.txt), for `just lab`.
+lab-install:
+    .venv/bin/pip install --quiet -r tools/requirements-notebooks.txt -r tools/requirements-lab.txt
+
+# Its server must list the Rust kernel and run the notebook (default notebooks/00-overview.ipynb)
+# cell by cell through a kernel session, as a browser would.
+# `just lab`, tested headless.
+lab-test *paths: lab-install
+    {{python}} tools/lab_test.py {{paths}}
+
 # Execute every notebook (or the ones named) in place, headless; fails on any error, panic or stderr output.
 notebooks *paths:
     {{python}} tools/run_notebooks.py {{paths}}
@@ -49,8 +72,8 @@ notebooks *paths:
 notebooks-self-test:
     {{python}} tools/run_notebooks.py --self-test
 
-# lstm-lab against PyTorch and Keras, interleaved rounds (results/bench.json, bench.md); not in CI.
 # Options: --rounds 3 --keras-rounds 1 --experiments echo-whole,echo-partial --rust-only
+# lstm-lab against PyTorch and Keras, interleaved rounds (results/bench.json, bench.md); not in CI.
 bench *args:
     cargo build --release {{cargo_features}}
     python3 tools/bench/run.py {{args}}

@@ -60,7 +60,7 @@ impl Array3 {
         &self.data[start..start + f]
     }
 
-    /// The steps of one sample as rows (`[steps][features]`), e.g. for [`crate::plot::heatmap`].
+    /// The steps of one sample as rows (`[steps][features]`), e.g. for a [`crate::plot::Heatmap`].
     pub fn sample_rows(&self, i: usize) -> Vec<Vec<f32>> {
         (0..self.shape[1]).map(|t| self.row(i, t).to_vec()).collect()
     }

@@ -945,6 +945,62 @@ impl Answer {
         md
     }
 
+    /// Checks a re-run of this exercise's first seeds (`fresh`, from [`Exercise::run`] with
+    /// fewer seeds) against this saved answer: every arm's config, epochs, per-seed accuracy and
+    /// per-seed epoch of reaching [`REACHED`]% must be the same, to the last bit.
+    pub fn check_agrees_with(&self, fresh: &Answer) -> Result<()> {
+        let differ = |id: String, field: &'static str, ours: String, saved: String| {
+            if ours == saved {
+                Ok(())
+            } else {
+                Err(Error::Disagrees {
+                    id,
+                    field,
+                    ours,
+                    saved,
+                })
+            }
+        };
+        differ(
+            self.id.clone(),
+            "arms",
+            format!("{:?}", fresh.arms.iter().map(|a| &a.name).collect::<Vec<_>>()),
+            format!("{:?}", self.arms.iter().map(|a| &a.name).collect::<Vec<_>>()),
+        )?;
+        for (ours, saved) in fresh.arms.iter().zip(&self.arms) {
+            let n = ours.seeds.len();
+            let id = format!("{} arm {:?}", self.id, saved.name);
+            if saved.seeds.get(..n) != Some(&ours.seeds[..]) {
+                return differ(
+                    id,
+                    "seeds",
+                    format!("{:?}", ours.seeds),
+                    format!("{:?}", saved.seeds),
+                );
+            }
+            differ(id.clone(), "config", ours.config.clone(), saved.config.clone())?;
+            differ(
+                id.clone(),
+                "epochs",
+                ours.epochs.to_string(),
+                saved.epochs.to_string(),
+            )?;
+            differ(
+                id.clone(),
+                "accuracy per seed",
+                format!("{:?}", ours.accuracies),
+                format!("{:?}", &saved.accuracies[..n]),
+            )?;
+            differ(
+                id,
+                "epoch reaching 99% per seed",
+                format!("{:?}", ours.epochs_to_reach),
+                format!("{:?}", saved.epochs_to_reach.get(..n).unwrap_or_default()),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Reads `dir/exercises/<id>.json`.
     pub fn load(dir: &std::path::Path, exercise: Exercise) -> Result<Self> {
         let path = dir.join("exercises").join(format!("{}.json", exercise.id()));
@@ -1054,10 +1110,7 @@ impl Answer {
                 ]
             })
             .collect();
-        crate::notebook::emit_html(&crate::notebook::html_table(
-            &["arm", "epochs", "seeds", "mean", "range", "train s"],
-            &rows,
-        ));
+        crate::notebook::show_table(&["arm", "epochs", "seeds", "mean", "range", "train s"], &rows);
     }
 }
 

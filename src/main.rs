@@ -40,20 +40,7 @@ enum Command {
     Study(StudyArgs),
     /// The tutorials' open questions, answered by experiment (results/exercises/<id>.json and
     /// summary.md).
-    Exercises {
-        /// Exercises to run, comma-separated (default: all).
-        #[arg(long, value_enum, value_delimiter = ',')]
-        only: Vec<Exercise>,
-        /// Seeds per arm (default: each exercise's own, 5 or 3 for the minute-long runs).
-        #[arg(long)]
-        seeds: Option<u64>,
-        /// Runs at a time (default: one per core); the numbers do not depend on it.
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Output folder (the answers go to its exercises/ folder).
-        #[arg(long, default_value = "results")]
-        out: PathBuf,
-    },
+    Exercises(ExercisesArgs),
     /// Print, as JSON, each experiment's training FLOPs and this CPU's GEMM rate on its own
     /// matrix shapes and on a 1024^3 product (the floor `just bench` compares against).
     Floor {
@@ -83,6 +70,53 @@ struct Options {
     /// Multiply echo-partial's batch size (and its sequences per epoch) by this.
     #[arg(long, default_value_t = 1)]
     batch_scale: usize,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct ExercisesArgs {
+    #[command(subcommand)]
+    action: Option<ExercisesAction>,
+    /// Exercises to run, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Exercise>,
+    /// Seeds per arm (default: each exercise's own, 5 or 3 for the minute-long runs).
+    #[arg(long)]
+    seeds: Option<u64>,
+    /// Runs at a time (default: one per core); the numbers do not depend on it.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Output folder (the answers go to its exercises/ folder).
+    #[arg(long, default_value = "results")]
+    out: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum ExercisesAction {
+    /// Re-run the first seeds of every arm of the saved answers and check that each seed gives
+    /// the same accuracy and the same epoch of reaching 99% (what CI runs in place of the
+    /// full regeneration).
+    Check {
+        /// Seeds per arm to re-run.
+        #[arg(long, default_value_t = 1)]
+        seeds: u64,
+        /// Exercises to check, comma-separated (default: all).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        only: Vec<Exercise>,
+        /// The folder holding exercises/<id>.json.
+        #[arg(long, default_value = "results")]
+        dir: PathBuf,
+        /// Runs at a time (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+    /// Redraw every chart and summary.md from the saved answers, without training (after a
+    /// change to the plotting code).
+    Charts {
+        /// The folder holding exercises/<id>.json.
+        #[arg(long, default_value = "results")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -174,12 +208,24 @@ fn run(cli: Cli) -> Result<()> {
         Command::Reproduce(options) => (Experiment::ALL.to_vec(), options, true),
         Command::Run { id, options } => (vec![id], options, false),
         Command::Study(args) => return study(args),
-        Command::Exercises {
-            only,
-            seeds,
-            jobs,
-            out,
-        } => return exercises(&only, seeds, jobs, &out),
+        Command::Exercises(args) => {
+            return match args.action {
+                Some(ExercisesAction::Check {
+                    seeds,
+                    only,
+                    dir,
+                    jobs,
+                }) => check_exercises(&only, seeds, jobs, &dir),
+                Some(ExercisesAction::Charts { dir }) => {
+                    let answers = Exercise::ALL
+                        .iter()
+                        .map(|&e| Answer::load(&dir, e))
+                        .collect::<Result<Vec<_>>>()?;
+                    write_exercises(&answers, &dir)
+                }
+                None => exercises(&args.only, args.seeds, args.jobs, &args.out),
+            };
+        }
         Command::Floor { seconds } => return floor(seconds),
     };
     if options.seeds == 0 {
@@ -355,27 +401,56 @@ fn finish_study(part: Part, out: &Path, keras_path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Re-runs the first `seeds` seeds of each chosen exercise and checks them against `dir`.
+fn check_exercises(only: &[Exercise], seeds: u64, jobs: Option<usize>, dir: &Path) -> Result<()> {
+    let chosen = if only.is_empty() { Exercise::ALL } else { only };
+    let device = device::cpu();
+    let progress = std::io::stderr().is_terminal();
+    let mut runs = 0;
+    for &exercise in chosen {
+        let saved = Answer::load(dir, exercise)?;
+        let seeds = seeds.min(exercise.default_seeds());
+        eprintln!("exercise {} (check, {seeds} seeds)", exercise.id());
+        let fresh = exercise.run(seeds, jobs_or_cores(jobs), &device, progress)?;
+        saved.check_agrees_with(&fresh)?;
+        runs += fresh.arms.len() as u64 * seeds;
+    }
+    println!(
+        "{runs} runs of {} exercises agree with {}",
+        chosen.len(),
+        dir.join("exercises").display()
+    );
+    Ok(())
+}
+
 fn exercises(only: &[Exercise], seeds: Option<u64>, jobs: Option<usize>, out: &Path) -> Result<()> {
     let chosen = if only.is_empty() { Exercise::ALL } else { only };
     let device = device::cpu();
     let progress = std::io::stderr().is_terminal();
-    let mut staging = Staging::new(out)?;
     let mut answers = Vec::new();
     for &exercise in chosen {
         eprintln!("exercise {}", exercise.id());
         let seeds = seeds.unwrap_or(exercise.default_seeds());
         let answer = exercise.run(seeds, jobs_or_cores(jobs), &device, progress)?;
         println!("{}: {}", answer.id, answer.answer);
+        answers.push(answer);
+    }
+    write_exercises(&answers, out)
+}
+
+/// Writes `answers` (their JSON and charts) into `out/exercises/`, and summary.md over every
+/// exercise: those given, and the others as `out` holds them.
+fn write_exercises(answers: &[Answer], out: &Path) -> Result<()> {
+    let mut staging = Staging::new(out)?;
+    for answer in answers {
         staging.write(
             &format!("exercises/{}.json", answer.id),
-            serde_json::to_string_pretty(&answer)?.as_bytes(),
+            serde_json::to_string_pretty(answer)?.as_bytes(),
         )?;
         for (name, chart) in answer.charts()? {
             staging.write(&format!("exercises/{name}.svg"), chart.as_str().as_bytes())?;
         }
-        answers.push(answer);
     }
-    // summary.md covers every exercise: those just run, and the others as `out` holds them.
     let mut summary = String::from("# The tutorials' open questions, answered\n\n");
     for &exercise in Exercise::ALL {
         let answer = match answers.iter().find(|a| a.id == exercise.id()) {
@@ -393,5 +468,11 @@ fn exercises(only: &[Exercise], seeds: Option<u64>, jobs: Option<usize>, out: &P
         summary.push('\n');
     }
     staging.write("exercises/summary.md", summary.as_bytes())?;
-    staging.commit()
+    staging.commit()?;
+    println!(
+        "{}: {} answers written",
+        out.join("exercises").display(),
+        answers.len()
+    );
+    Ok(())
 }

@@ -20,8 +20,12 @@
 //! | [`crate::plot::Svg`] | the chart (`image/svg+xml`) |
 //! | [`crate::train::History`] | its loss and accuracy curves |
 //! | [`crate::metrics::Confusion`] | its heatmap |
-//! | [`crate::summary::Summary`] | the model summary, as an HTML table |
-//! | [`crate::report::RunRecord`], [`crate::report::Summary`] | results, as HTML tables |
+//! | [`crate::summary::Summary`] | the model summary, as a table |
+//! | [`crate::report::RunRecord`], [`crate::report::Summary`] | results, as tables |
+//! | [`crate::exercises::Answer`], [`crate::study::Study`] | their numbers, as tables |
+//!
+//! A table is one output in two forms: HTML, which Jupyter draws, and aligned plain text
+//! (`text/plain`), which a console or a reader without HTML gets.
 //!
 //! Outside a notebook the methods just print that text; nothing calls them.
 
@@ -66,9 +70,43 @@ pub(crate) fn emit(mime: &str, content: &str) {
     println!("EVCXR_BEGIN_CONTENT {mime}\n{content}\nEVCXR_END_CONTENT");
 }
 
-/// Prints `html` as an evcxr `text/html` output.
-pub(crate) fn emit_html(html: &str) {
-    emit("text/html", html);
+/// Shows a table as one evcxr output in two forms: an HTML table (what Jupyter draws) and the
+/// same table as aligned plain text (`text/plain`: what a console, a diff or a reader without
+/// HTML sees).
+pub(crate) fn show_table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) {
+    emit("text/plain", &text_table(header, rows));
+    emit("text/html", &html_table(header, rows));
+}
+
+/// The table as plain text: columns padded to their widest cell, a rule under the header.
+pub(crate) fn text_table<S: AsRef<str>>(header: &[&str], rows: &[Vec<S>]) -> String {
+    let width = |i: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(i))
+            .map(|c| c.as_ref().chars().count())
+            .chain([header.get(i).map_or(0, |h| h.chars().count())])
+            .max()
+            .unwrap_or(0)
+    };
+    let columns = rows.iter().map(Vec::len).chain([header.len()]).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns).map(width).collect();
+    let line = |cells: Vec<&str>| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{c:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    let mut text = line(header.to_vec());
+    text.push('\n');
+    let rules: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    text.push_str(&line(rules.iter().map(String::as_str).collect()));
+    for row in rows {
+        text.push('\n');
+        text.push_str(&line(row.iter().map(AsRef::as_ref).collect()));
+    }
+    text
 }
 
 /// An HTML table with a header row; cells are escaped.
@@ -106,5 +144,17 @@ mod tests {
         let html = html_table(&["a"], &[vec!["<b> & \"c\""]]);
         assert!(html.contains("<td>&lt;b&gt; &amp; &quot;c&quot;</td>"));
         assert!(html.starts_with("<table>") && html.ends_with("</table>"));
+    }
+
+    #[test]
+    fn text_table_aligns_columns() {
+        let text = text_table(
+            &["arm", "mean"],
+            &[vec!["in order", "1.04%"], vec!["10 steps", "100%"]],
+        );
+        assert_eq!(
+            text,
+            "arm       mean\n--------  -----\nin order  1.04%\n10 steps  100%"
+        );
     }
 }

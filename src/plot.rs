@@ -65,18 +65,115 @@ fn plot_error(e: impl std::fmt::Display) -> Error {
     Error::invalid("plot", e.to_string())
 }
 
-/// Loss (left) and accuracy (right) per epoch, with the validation curves when there are any.
+/// Curves with at least this many points are drawn faint, under their moving average.
+const SMOOTH_FROM: usize = 1000;
+
+/// The trailing moving average of `values` over `window` points (fewer at the start).
+fn moving_average(values: &[f64], window: usize) -> Vec<f64> {
+    let window = window.max(1);
+    let mut sum = 0.0;
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            sum += v;
+            if i >= window {
+                sum -= values[i - window];
+            }
+            sum / (i + 1).min(window) as f64
+        })
+        .collect()
+}
+
+/// The window of the moving average drawn over a long curve: a fiftieth of its length.
+fn smoothing_window(points: usize) -> Option<usize> {
+    (points >= SMOOTH_FROM).then_some(points / 50)
+}
+
+/// A curve over epochs `1..` as the lines to draw: itself, or (with `smooth = Some(window)`) its
+/// faint self under its moving average.
+fn curve_layers(
+    values: &[f64],
+    color: RGBColor,
+    smooth: Option<usize>,
+) -> Vec<(Vec<(usize, f64)>, ShapeStyle)> {
+    let points = |v: &[f64]| v.iter().enumerate().map(|(i, y)| (i + 1, *y)).collect();
+    match smooth {
+        Some(w) => vec![
+            (points(values), color.mix(0.3).stroke_width(1)),
+            (points(&moving_average(values, w)), color.stroke_width(2)),
+        ],
+        None => vec![(points(values), color.stroke_width(2))],
+    }
+}
+
+/// How a legend entry is drawn.
+#[derive(Clone, Copy)]
+enum Mark {
+    /// A line of this colour.
+    Line(RGBAColor),
+    /// A filled block of this colour (a band, a bar).
+    Block(RGBAColor),
+}
+
+/// A legend as one row of entries across `area` (a strip of its own, so never over a curve).
+fn legend_strip(
+    area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    entries: &[(String, Mark)],
+) -> Result<()> {
+    let mut x = 60;
+    let y = 12;
+    for (text, mark) in entries {
+        match *mark {
+            Mark::Line(color) => area
+                .draw(&PathElement::new(
+                    vec![(x, y), (x + 24, y)],
+                    color.stroke_width(3),
+                ))
+                .map_err(plot_error)?,
+            Mark::Block(color) => area
+                .draw(&Rectangle::new([(x, y - 6), (x + 24, y + 6)], color.filled()))
+                .map_err(plot_error)?,
+        }
+        area.draw(&Text::new(text.clone(), (x + 30, y - 7), ("sans-serif", 13)))
+            .map_err(plot_error)?;
+        x += 30 + text.len() as i32 * 7 + 30;
+    }
+    Ok(())
+}
+
+/// Loss (left) and accuracy (right) per epoch, with the validation curves when there are any;
+/// the legend in a strip of its own under the title. A curve of [`SMOOTH_FROM`] epochs or more
+/// (echo-partial's 5000) is drawn faint, under its moving average over a fiftieth of its length.
 pub fn history_chart(history: &History, title: &str) -> Result<Svg> {
     if history.is_empty() {
         return Err(Error::Empty {
             what: "the history to plot",
         });
     }
+    let epochs = history.loss.len();
+    let smooth = smoothing_window(epochs);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (900, 340)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (900, 370)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
         let root = root.titled(title, ("sans-serif", 18)).map_err(plot_error)?;
+        let (strip, root) = root.split_vertically(26);
+        let mut entries = vec![];
+        for (kind, values, color) in [
+            ("train", &history.loss, CURVE),
+            ("validation", &history.val_loss, VALIDATION),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let text = match smooth {
+                Some(w) => format!("{kind} (moving average of {w} epochs; faint: every epoch)"),
+                None => kind.to_string(),
+            };
+            entries.push((text, Mark::Line(color.to_rgba())));
+        }
+        legend_strip(&strip, &entries)?;
         let panels = root.split_evenly((1, 2));
         let curves = [
             ("loss", &history.loss, &history.val_loss),
@@ -92,102 +189,50 @@ pub fn history_chart(history: &History, title: &str) -> Result<Svg> {
             let top = if name == "accuracy" {
                 1.0
             } else {
-                top.max(1e-3) * 1.05
+                f64::from(top.max(1e-3)) * 1.05
             };
-            let epochs = train.len().max(2);
             let mut chart = ChartBuilder::on(area)
                 .margin(10)
                 .x_label_area_size(35)
                 .y_label_area_size(50)
-                .build_cartesian_2d(1..epochs, 0f32..top)
+                .build_cartesian_2d(1..epochs.max(2), 0f64..top)
                 .map_err(plot_error)?;
             chart
                 .configure_mesh()
                 .x_desc("epoch")
                 .y_desc(name)
+                .x_label_formatter(&|x| tick(*x as f64))
                 .light_line_style(WHITE)
                 .draw()
                 .map_err(plot_error)?;
-            for (kind, values, color) in [("train", train, CURVE), ("validation", val, VALIDATION)] {
-                if values.is_empty() {
-                    continue;
+            for (values, color) in [(train, CURVE), (val, VALIDATION)] {
+                let values: Vec<f64> = values.iter().map(|&v| f64::from(v)).collect();
+                for (points, style) in curve_layers(&values, color, smooth) {
+                    chart
+                        .draw_series(LineSeries::new(points, style))
+                        .map_err(plot_error)?;
                 }
-                chart
-                    .draw_series(LineSeries::new(
-                        values.iter().enumerate().map(|(i, v)| (i + 1, *v)),
-                        color.stroke_width(2),
-                    ))
-                    .map_err(plot_error)?
-                    .label(format!("{kind} {name}"))
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
             }
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.8))
-                .border_style(BLACK)
-                .draw()
-                .map_err(plot_error)?;
         }
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))
 }
 
-/// A heatmap of `rows` (e.g. one-hot vectors: one row per time step), darker = larger; row 0
-/// at the bottom, as the y axis counts.
-pub fn heatmap(rows: &[Vec<f32>], title: &str, x_desc: &str, y_desc: &str) -> Result<Svg> {
-    let height = rows.len();
-    let width = rows.first().map_or(0, Vec::len);
-    if height == 0 || width == 0 {
-        return Err(Error::Empty {
-            what: "the heatmap rows",
-        });
-    }
-    let top = rows.iter().flatten().copied().fold(f32::MIN, f32::max).max(1e-9);
-    let mut svg = String::new();
-    {
-        let size = (
-            (width * 16 + 140).clamp(480, 1000) as u32,
-            (height * 16 + 110).clamp(240, 700) as u32,
-        );
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(plot_error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 16))
-            .margin(10)
-            .x_label_area_size(35)
-            .y_label_area_size(45)
-            .build_cartesian_2d(0..width, 0..height)
-            .map_err(plot_error)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .draw()
-            .map_err(plot_error)?;
-        chart
-            .draw_series(rows.iter().enumerate().flat_map(|(r, row)| {
-                row.iter().enumerate().map(move |(c, &v)| {
-                    let shade = 1.0 - (v / top).clamp(0.0, 1.0) as f64;
-                    let color = RGBColor((255.0 * shade) as u8, (255.0 * shade) as u8, 255);
-                    Rectangle::new([(c, r), (c + 1, r + 1)], color.filled())
-                })
-            }))
-            .map_err(plot_error)?;
-        root.present().map_err(plot_error)?;
-    }
-    Ok(Svg(svg))
-}
-
-/// The confusion matrix as a heatmap: true class down, predicted class across.
+/// The confusion matrix as a heatmap, drawn as it prints: true class down, predicted class
+/// across, the class names on the axes and each non-zero count written in its cell.
 pub fn confusion_heatmap(confusion: &Confusion, title: &str) -> Result<Svg> {
     let rows: Vec<Vec<f32>> = confusion
         .counts
         .iter()
         .map(|r| r.iter().map(|&c| c as f32).collect())
         .collect();
-    heatmap(&rows, title, "predicted class", "true class")
+    Heatmap::new(&rows, title)
+        .axes("true class", "predicted class")
+        .row_labels(&confusion.labels)
+        .col_labels(&confusion.labels)
+        .with_values()
+        .draw()
 }
 
 /// One bar pair per experiment, as horizontal bars: the tutorial's reported accuracy (grey;
@@ -415,7 +460,9 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
 }
 
 /// Many runs' curves (e.g. the training loss of every seed) as their mean (a line) inside the
-/// band from their minimum to their maximum, epoch by epoch, on a log scale.
+/// band from their minimum to their maximum, epoch by epoch, on a log scale; the legend in a
+/// strip under the title. A mean of [`SMOOTH_FROM`] epochs or more is drawn faint, under its
+/// moving average over a fiftieth of its length.
 pub fn band_chart(title: &str, curves: &[&[f32]]) -> Result<Svg> {
     let epochs = curves.iter().map(|c| c.len()).min().unwrap_or(0);
     if epochs == 0 {
@@ -441,21 +488,44 @@ pub fn band_chart(title: &str, curves: &[&[f32]]) -> Result<Svg> {
         .max(1e-6);
     let top = high.iter().copied().fold(floor, f64::max) * 1.2;
     let clamp = |v: f64| v.max(floor);
+    let smooth = smoothing_window(epochs);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (640, 360)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (640, 390)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
+        let root = root.titled(title, ("sans-serif", 17)).map_err(plot_error)?;
+        let (strip, root) = root.split_vertically(26);
+        let mean_text = match smooth {
+            Some(w) => format!("mean (moving average of {w} epochs; faint: every epoch)"),
+            None => "mean".to_string(),
+        };
+        legend_strip(
+            &strip,
+            &[
+                (
+                    "min to max over seeds".to_string(),
+                    Mark::Block(CURVE.mix(0.2).to_rgba()),
+                ),
+                (mean_text, Mark::Line(CURVE.to_rgba())),
+            ],
+        )?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 17))
             .margin(12)
             .x_label_area_size(35)
             .y_label_area_size(60)
-            .build_cartesian_2d(1..epochs.max(2), (floor * 0.8..top).log_scale())
+            .build_cartesian_2d(
+                1..epochs.max(2),
+                (floor * 0.8..top)
+                    .log_scale()
+                    .with_key_points(log_ticks(floor * 0.8, top)),
+            )
             .map_err(plot_error)?;
         chart
             .configure_mesh()
             .x_desc("epoch (or fit)")
             .y_desc("training loss (log scale)")
+            .y_label_formatter(&|y| log_tick(*y))
+            .x_label_formatter(&|x| tick(*x as f64))
             .light_line_style(WHITE)
             .draw()
             .map_err(plot_error)?;
@@ -465,24 +535,13 @@ pub fn band_chart(title: &str, curves: &[&[f32]]) -> Result<Svg> {
             .collect();
         chart
             .draw_series(std::iter::once(Polygon::new(band, CURVE.mix(0.2).filled())))
-            .map_err(plot_error)?
-            .label("min to max over seeds")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], CURVE.mix(0.2).filled()));
-        chart
-            .draw_series(LineSeries::new(
-                mean.iter().enumerate().map(|(i, v)| (i + 1, clamp(*v))),
-                CURVE.stroke_width(2),
-            ))
-            .map_err(plot_error)?
-            .label("mean")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], CURVE.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
             .map_err(plot_error)?;
+        let mean: Vec<f64> = mean.iter().map(|&v| clamp(v)).collect();
+        for (points, style) in curve_layers(&mean, CURVE, smooth) {
+            chart
+                .draw_series(LineSeries::new(points, style))
+                .map_err(plot_error)?;
+        }
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))
@@ -497,6 +556,34 @@ fn tick(v: f64) -> String {
     } else {
         format!("{v:.2}").trim_end_matches('0').to_string()
     }
+}
+
+/// Ticks for a log axis from `low` to `high`: the values `m * 10^k` inside it, with `m` from 1 to
+/// 9 on a narrow axis, from {1, 2, 5} on a wider one and 1 alone on a wide one, so that a narrow
+/// range (a loss between 1.4 and 3.6) still gets labels and a wide one is not crowded.
+fn log_ticks(low: f64, high: f64) -> Vec<f64> {
+    if !(low > 0.0 && high > low) {
+        return Vec::new();
+    }
+    let decades = low.log10().floor() as i32..=high.log10().ceil() as i32;
+    let within = |mantissas: &[f64]| -> Vec<f64> {
+        decades
+            .clone()
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| (low..=high).contains(v))
+            .collect()
+    };
+    let all = within(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+    if all.len() <= 9 {
+        return all;
+    }
+    let some = within(&[1.0, 2.0, 5.0]);
+    if some.len() <= 8 { some } else { within(&[1.0]) }
+}
+
+/// A log axis's tick label: `2`, `0.5`, `0.05`, or `1e-4` below 0.01.
+fn log_tick(v: f64) -> String {
+    if v >= 0.01 { tick(v) } else { format!("{v:.0e}") }
 }
 
 /// Colours of the lines of a [`line_chart`], in series order.
@@ -565,7 +652,7 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
                     .x_desc(x_desc)
                     .y_desc(y_desc)
                     .x_label_formatter(&|x| tick(*x))
-                    .y_label_formatter(&|y| if log_y { format!("{y:.0e}") } else { tick(*y) })
+                    .y_label_formatter(&|y| if log_y { log_tick(*y) } else { tick(*y) })
                     .light_line_style(WHITE)
                     .draw()
                     .map_err(plot_error)?;
@@ -581,7 +668,12 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
         }
         if log_y {
             let mut chart = builder
-                .build_cartesian_2d(x0..x1, (y0 * 0.8..y1 * 1.25).log_scale())
+                .build_cartesian_2d(
+                    x0..x1,
+                    (y0 * 0.8..y1 * 1.25)
+                        .log_scale()
+                        .with_key_points(log_ticks(y0 * 0.8, y1 * 1.25)),
+                )
                 .map_err(plot_error)?;
             draw_lines!(chart);
         } else {
@@ -605,95 +697,269 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
     Ok(Svg(svg))
 }
 
-/// The label of a tick at `index` when it falls on a whole index (a cell's centre) that is a
-/// multiple of `every`; empty otherwise.
-fn centre_label(index: f64, every: usize) -> String {
-    let i = index.round();
-    if (index - i).abs() < 1e-6 && i >= 0.0 && (i as usize).is_multiple_of(every) {
-        format!("{i:.0}")
-    } else {
-        String::new()
+/// A matrix drawn as it prints: row 0 at the top, one cell per value, each row's and column's
+/// label on its cell's centre. The defaults: axes named "row" and "column", labelled by index,
+/// darker blue for larger values, no values written.
+///
+/// ```
+/// use lstm_lab::plot::Heatmap;
+/// let rows = vec![vec![0.0, 1.0], vec![-0.5, 0.25]];
+/// let svg = Heatmap::new(&rows, "a signed matrix")
+///     .axes("time step", "unit")
+///     .col_labels(["a", "b"])
+///     .signed()
+///     .with_values()
+///     .draw()
+///     .unwrap();
+/// assert!(svg.as_str().contains("a signed matrix") && svg.as_str().contains("0.25"));
+/// assert!(Heatmap::new(&[], "nothing").draw().is_err());
+/// assert!(Heatmap::new(&rows, "too few labels").row_labels(["x"]).draw().is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Heatmap<'a> {
+    rows: &'a [Vec<f32>],
+    title: String,
+    row_desc: String,
+    col_desc: String,
+    row_labels: Option<Vec<String>>,
+    col_labels: Option<Vec<String>>,
+    signed: bool,
+    values: bool,
+}
+
+impl<'a> Heatmap<'a> {
+    /// `rows[r][c]`: e.g. a field of an [`crate::inspect::LstmTrace`] (one row per time step),
+    /// or one sample's one-hot rows.
+    pub fn new(rows: &'a [Vec<f32>], title: &str) -> Self {
+        Self {
+            rows,
+            title: title.to_string(),
+            row_desc: "row".into(),
+            col_desc: "column".into(),
+            row_labels: None,
+            col_labels: None,
+            signed: false,
+            values: false,
+        }
+    }
+
+    /// What the rows (down) and the columns (across) are (default "row", "column").
+    pub fn axes(mut self, row_desc: &str, col_desc: &str) -> Self {
+        self.row_desc = row_desc.into();
+        self.col_desc = col_desc.into();
+        self
+    }
+
+    /// A label per row, e.g. letters (default: the row's index).
+    pub fn row_labels<S: ToString>(mut self, labels: impl IntoIterator<Item = S>) -> Self {
+        self.row_labels = Some(labels.into_iter().map(|l| l.to_string()).collect());
+        self
+    }
+
+    /// A label per column (default: the column's index).
+    pub fn col_labels<S: ToString>(mut self, labels: impl IntoIterator<Item = S>) -> Self {
+        self.col_labels = Some(labels.into_iter().map(|l| l.to_string()).collect());
+        self
+    }
+
+    /// Signed colours: negative blue, positive red, white at 0, full colour at the largest
+    /// magnitude (default: unsigned, darker blue is larger).
+    pub fn signed(mut self) -> Self {
+        self.signed = true;
+        self
+    }
+
+    /// Writes each non-zero value in its cell: whole numbers as they are (counts), others to
+    /// two decimals (default: off).
+    pub fn with_values(mut self) -> Self {
+        self.values = true;
+        self
+    }
+
+    /// The chart.
+    pub fn draw(&self) -> Result<Svg> {
+        let rows = self.rows;
+        let (n_rows, n_cols) = (rows.len(), rows.first().map_or(0, Vec::len));
+        if n_rows == 0 || n_cols == 0 || rows.iter().any(|r| r.len() != n_cols) {
+            return Err(Error::Empty {
+                what: "the matrix rows (or rows of unequal length)",
+            });
+        }
+        for (labels, n, what) in [
+            (&self.row_labels, n_rows, "rows"),
+            (&self.col_labels, n_cols, "columns"),
+        ] {
+            if let Some(labels) = labels
+                && labels.len() != n
+            {
+                return Err(Error::invalid(
+                    "heatmap labels",
+                    format!("{} labels for the {n} {what} of {:?}", labels.len(), self.title),
+                ));
+            }
+        }
+        let scale = rows
+            .iter()
+            .flatten()
+            .map(|v| v.abs())
+            .fold(0.0f32, f32::max)
+            .max(1e-9);
+        let signed = self.signed;
+        let strength = |v: f32| (v.abs() / scale).clamp(0.0, 1.0);
+        let cell = |v: f32| -> RGBColor {
+            let fade = |full: u8| (255.0 - (255.0 - f32::from(full)) * strength(v)) as u8;
+            if signed && v > 0.0 {
+                RGBColor(fade(214), fade(39), fade(40))
+            } else {
+                RGBColor(fade(31), fade(119), fade(180))
+            }
+        };
+        let whole = rows.iter().flatten().all(|v| v.fract() == 0.0);
+        // Every label when they are given and fit; else every k-th index, about 20 in all.
+        let every = |n: usize, labels: &Option<Vec<String>>| {
+            if labels.is_some() && n <= 40 {
+                1
+            } else {
+                (n / 20).max(1)
+            }
+        };
+        let (row_every, col_every) = (every(n_rows, &self.row_labels), every(n_cols, &self.col_labels));
+        let centre = |v: f64, every: usize, labels: &Option<Vec<String>>, n: usize| {
+            let i = v.round();
+            if (v - i).abs() > 1e-6 || i < 0.0 || i as usize >= n || !(i as usize).is_multiple_of(every) {
+                return String::new();
+            }
+            labels
+                .as_ref()
+                .map_or_else(|| format!("{i:.0}"), |l| l[i as usize].clone())
+        };
+        let side = if self.values { 24 } else { 18 };
+        let mut svg = String::new();
+        {
+            let size = (
+                (n_cols * side + 150).clamp(420, 1000) as u32,
+                (n_rows * side + 110).clamp(220, 900) as u32,
+            );
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            root.fill(&WHITE).map_err(plot_error)?;
+            let caption = match (self.values, signed) {
+                (true, _) => self.title.clone(),
+                (false, true) => format!("{} (colour scale ±{scale:.2})", self.title),
+                (false, false) => format!("{} (darkest = {scale:.2})", self.title),
+            };
+            // Cell (r, c) spans x in [c, c+1] and y in [n_rows-1-r, n_rows-r], so row 0 is on
+            // top; the labels sit at the half-integers, the cells' centres.
+            let mut chart = ChartBuilder::on(&root)
+                .caption(caption, ("sans-serif", 15))
+                .margin(10)
+                .x_label_area_size(35)
+                .y_label_area_size(50)
+                .build_cartesian_2d(0f64..n_cols as f64, 0f64..n_rows as f64)
+                .map_err(plot_error)?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_labels(n_cols * 2 + 1)
+                .y_labels(n_rows * 2 + 1)
+                .x_label_formatter(&|x| centre(x - 0.5, col_every, &self.col_labels, n_cols))
+                .y_label_formatter(&|y| centre(n_rows as f64 - y - 0.5, row_every, &self.row_labels, n_rows))
+                .x_desc(self.col_desc.as_str())
+                .y_desc(self.row_desc.as_str())
+                .draw()
+                .map_err(plot_error)?;
+            chart
+                .draw_series(rows.iter().enumerate().flat_map(|(r, row)| {
+                    row.iter().enumerate().map(move |(c, &v)| {
+                        let y = (n_rows - 1 - r) as f64;
+                        Rectangle::new([(c as f64, y), (c as f64 + 1.0, y + 1.0)], cell(v).filled())
+                    })
+                }))
+                .map_err(plot_error)?;
+            if self.values {
+                use plotters::style::text_anchor::{HPos, Pos, VPos};
+                let written = rows.iter().enumerate().flat_map(|(r, row)| {
+                    row.iter()
+                        .enumerate()
+                        .filter(|(_, v)| **v != 0.0)
+                        .map(move |(c, &v)| {
+                            let text = if whole {
+                                format!("{v:.0}")
+                            } else {
+                                format!("{v:.2}")
+                            };
+                            let ink: &'static RGBColor = if strength(v) > 0.55 { &WHITE } else { &BLACK };
+                            let style = TextStyle::from(("sans-serif", 11).into_font())
+                                .color(ink)
+                                .pos(Pos::new(HPos::Center, VPos::Center));
+                            let at = (c as f64 + 0.5, (n_rows - 1 - r) as f64 + 0.5);
+                            Text::new(text, at, style)
+                        })
+                });
+                chart.draw_series(written).map_err(plot_error)?;
+            }
+            root.present().map_err(plot_error)?;
+        }
+        Ok(Svg(svg))
     }
 }
 
-/// A matrix drawn as it prints: row 0 at the top, one cell per value, the tick of each row and
-/// column on its cell's centre. With `signed`, negative values are blue and positive red (white
-/// at 0, full colour at the largest magnitude); otherwise darker blue is larger.
-///
-/// `rows[r][c]`: e.g. an [`crate::inspect::LstmTrace`] field, one row per time step.
-pub fn matrix_heatmap(
-    rows: &[Vec<f32>],
-    title: &str,
-    row_desc: &str,
-    col_desc: &str,
-    signed: bool,
-) -> Result<Svg> {
-    let (n_rows, n_cols) = (rows.len(), rows.first().map_or(0, Vec::len));
-    if n_rows == 0 || n_cols == 0 || rows.iter().any(|r| r.len() != n_cols) {
-        return Err(Error::Empty {
-            what: "the matrix rows (or rows of unequal length)",
-        });
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moving_average_is_trailing_and_exact() {
+        let avg = moving_average(&[1.0, 2.0, 3.0, 4.0, 5.0], 2);
+        assert_eq!(avg, vec![1.0, 1.5, 2.5, 3.5, 4.5]);
+        assert_eq!(moving_average(&[2.0, 4.0], 1), vec![2.0, 4.0]);
     }
-    let scale = rows
-        .iter()
-        .flatten()
-        .map(|v| v.abs())
-        .fold(0.0f32, f32::max)
-        .max(1e-9);
-    let cell = |v: f32| -> RGBColor {
-        let a = (v.abs() / scale).clamp(0.0, 1.0);
-        let fade = |full: u8| (255.0 - (255.0 - f32::from(full)) * a) as u8;
-        if signed && v > 0.0 {
-            RGBColor(fade(214), fade(39), fade(40))
-        } else {
-            RGBColor(fade(31), fade(119), fade(180))
-        }
-    };
-    let mut svg = String::new();
-    {
-        let size = (
-            (n_cols * 18 + 150).clamp(420, 1000) as u32,
-            (n_rows * 18 + 110).clamp(220, 900) as u32,
+
+    #[test]
+    fn confusion_chart_names_classes_and_writes_counts() {
+        let names = vec!["A".to_string(), "B".to_string()];
+        let confusion = Confusion::new(&[0, 0, 0, 1], &[0, 0, 1, 1], names).unwrap();
+        let svg = confusion_heatmap(&confusion, "toy: confusion").unwrap();
+        // plotters writes each text element's content on a line of its own.
+        let texts: Vec<&str> = svg.as_str().lines().map(str::trim).collect();
+        assert!(texts.contains(&"toy: confusion"));
+        // The counts 2 (A as A) and 1 (A as B, B as B) are written; the empty cell is not.
+        assert!(texts.contains(&"2") && texts.contains(&"1") && !texts.contains(&"0"));
+        assert!(texts.contains(&"A") && texts.contains(&"B"));
+    }
+
+    #[test]
+    fn long_histories_are_smoothed_short_ones_are_not() {
+        let history = |epochs: usize| History {
+            loss: (0..epochs).map(|e| 1.0 / (e + 1) as f32).collect(),
+            accuracy: vec![0.5; epochs],
+            ..History::default()
+        };
+        let long = history_chart(&history(5000), "long").unwrap();
+        assert!(long.as_str().contains("moving average of 100 epochs"));
+        let short = history_chart(&history(500), "short").unwrap();
+        assert!(!short.as_str().contains("moving average"));
+    }
+
+    #[test]
+    fn log_ticks_label_narrow_and_wide_ranges() {
+        assert_eq!(log_ticks(1.4, 3.6), vec![2.0, 3.0]);
+        assert_eq!(log_ticks(0.01, 5.0), vec![0.01, 0.1, 1.0]);
+        assert_eq!(log_ticks(0.5, 5.0), vec![0.5, 1.0, 2.0, 5.0]);
+        assert_eq!(log_ticks(0.15, 0.95).len(), 8);
+        assert!(log_ticks(0.0, 1.0).is_empty());
+        assert_eq!(
+            (log_tick(2.0), log_tick(0.05), log_tick(1e-4)),
+            ("2".into(), "0.05".into(), "1e-4".into())
         );
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(plot_error)?;
-        // Cell (r, c) spans x in [c, c+1] and y in [n_rows-1-r, n_rows-r], so row 0 is on top;
-        // the labels sit at the half-integers, the cells' centres.
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                if signed {
-                    format!("{title} (colour scale ±{scale:.2})")
-                } else {
-                    format!("{title} (darkest = {scale:.2})")
-                },
-                ("sans-serif", 15),
-            )
-            .margin(10)
-            .x_label_area_size(35)
-            .y_label_area_size(50)
-            .build_cartesian_2d(0f64..n_cols as f64, 0f64..n_rows as f64)
-            .map_err(plot_error)?;
-        let every = |n: usize| (n / 20).max(1);
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(n_cols * 2 + 1)
-            .y_labels(n_rows * 2 + 1)
-            .x_label_formatter(&|x| centre_label(x - 0.5, every(n_cols)))
-            .y_label_formatter(&|y| centre_label(n_rows as f64 - y - 0.5, every(n_rows)))
-            .x_desc(col_desc)
-            .y_desc(row_desc)
-            .draw()
-            .map_err(plot_error)?;
-        chart
-            .draw_series(rows.iter().enumerate().flat_map(|(r, row)| {
-                row.iter().enumerate().map(move |(c, &v)| {
-                    let y = (n_rows - 1 - r) as f64;
-                    Rectangle::new([(c as f64, y), (c as f64 + 1.0, y + 1.0)], cell(v).filled())
-                })
-            }))
-            .map_err(plot_error)?;
-        root.present().map_err(plot_error)?;
     }
-    Ok(Svg(svg))
+
+    #[test]
+    fn heatmap_refuses_labels_that_do_not_fit() {
+        let rows = vec![vec![1.0, 2.0]];
+        let err = Heatmap::new(&rows, "two columns")
+            .col_labels(["x"])
+            .draw()
+            .unwrap_err();
+        assert!(err.to_string().contains("1 labels for the 2 columns"), "{err}");
+    }
 }

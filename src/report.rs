@@ -209,7 +209,7 @@ impl RunRecord {
         if let Some(loss) = o.history.loss.last() {
             rows.push(vec!["final loss".to_string(), format!("{loss:.4}")]);
         }
-        crate::notebook::emit_html(&crate::notebook::html_table(&["", ""], &rows));
+        crate::notebook::show_table(&["", ""], &rows);
     }
 
     /// Its row of the summary.
@@ -307,7 +307,7 @@ impl Summary {
                 ]
             })
             .collect();
-        crate::notebook::emit_html(&crate::notebook::html_table(
+        crate::notebook::show_table(
             &[
                 "experiment",
                 "seed",
@@ -318,7 +318,7 @@ impl Summary {
                 "train s",
             ],
             &rows,
-        ));
+        );
     }
 
     /// Total training seconds.

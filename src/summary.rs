@@ -1,7 +1,7 @@
 //! A Keras-style `model.summary()`: layer, output shape, parameter count.
 
 use crate::models::{LstmModel, ModelConfig, Topology};
-use crate::notebook::{emit_html, html_table};
+use crate::notebook::show_table;
 use serde::Serialize;
 use std::fmt;
 
@@ -156,6 +156,6 @@ impl Summary {
             String::new(),
             thousands(self.total_params()),
         ]);
-        emit_html(&html_table(&["Layer (type)", "Output Shape", "Param #"], &rows));
+        show_table(&["Layer (type)", "Output Shape", "Param #"], &rows);
     }
 }

@@ -7,8 +7,8 @@
 
 A notebook fails when a cell raises an error (compile errors, and panics: the notebooks call
 `lstm_lab::notebook::exit_on_panic()`), when any cell writes to stderr (evcxr reports a `?`
-error only there), when a code cell has no output, when it has no inline chart, or when its
-kernel is not evcxr's. A failed notebook is not written back; its executed copy goes to
+error only there), when a code cell has no output or shows a stray `()`, when it has no inline
+chart, or when its kernel is not evcxr's. A failed notebook is not written back; its executed copy goes to
 target/notebooks-failed/ for inspection. Timestamps nbclient records are removed so that a
 rerun gives a clean diff; the seconds of each notebook and of its first (`:dep`) cell are
 printed and written to target/notebook-timings.json.
@@ -85,6 +85,8 @@ def problems(nb):
             elif out.output_type == "stream" and out.get("name") == "stderr" and out.text.strip():
                 found.append(f"cell {i}: stderr: {out.text.strip()[:500]}")
             elif out.output_type in ("display_data", "execute_result"):
+                if str(out.get("data", {}).get("text/plain", "")).strip() == "()":
+                    found.append(f"cell {i}: shows a stray `()` (end the cell with `;`)")
                 charts += any(m in out.get("data", {}) for m in CHART_MIMES)
     if charts == 0:
         found.append("no inline chart")
@@ -141,9 +143,10 @@ def execute(path, write_back=True, quiet=False):
 
 
 def self_test():
-    """Broken notebooks must fail: a panic, a `?` error, a compile error, a cell without output."""
+    """Broken notebooks must fail: a panic, a `?` error, a compile error, a cell without output, a
+    stray `()`."""
     dep = f':dep lstm_lab = {{ path = "{ROOT}", package = "lstm-lab" }}\nlstm_lab::notebook::exit_on_panic();\n'
-    chart = 'lstm_lab::plot::heatmap(&[vec![1.0]], "t", "x", "y").expect("a chart")'
+    chart = 'lstm_lab::plot::Heatmap::new(&[vec![1.0]], "t").draw().expect("a chart")'
     # name: (cells, the problems the runner may report; one of them must be)
     cases = {
         "panic": ([dep + chart, 'let v: Vec<u8> = Vec::new();\nprintln!("{}", v[3]);'], ("exit status: 101",)),
@@ -152,6 +155,7 @@ def self_test():
         "question-mark": ([dep + chart, 'fn f() -> Result<(), String> { Err("broken".into()) }\nf()?;\nprintln!("unreached");'], ("stderr: broken", "cell 1: no output")),
         "compile-error": ([dep + chart, 'let x: u8 = "not a number";\nx'], ("mismatched types",)),
         "no-output": ([dep + chart, "let _quiet = 1;"], ("cell 1: no output",)),
+        "stray-unit": ([dep + chart, 'for i in 0..2 {\n    println!("{i}");\n}'], ("stray `()`",)),
     }
     ok = True
     with tempfile.TemporaryDirectory() as tmp:

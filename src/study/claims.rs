@@ -507,7 +507,7 @@ impl Study {
                 ]
             })
             .collect();
-        crate::notebook::emit_html(&crate::notebook::html_table(
+        crate::notebook::show_table(
             &[
                 "claim",
                 "tutorial",
@@ -520,7 +520,7 @@ impl Study {
                 "Mann-Whitney p",
             ],
             &rows,
-        ));
+        );
     }
 }
 

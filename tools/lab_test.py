@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""`just lab`, tested headless: starts the JupyterLab server that `just lab` starts (same
+.venv, same evcxr set-up), checks that it serves the Lab page and lists evcxr's Rust kernel,
+then runs one notebook through it, cell by cell, the way a reader's browser does: a session on
+the notebook with the `rust` kernel, and each code cell sent as an `execute_request` over the
+kernel's websocket.
+
+    python tools/lab_test.py                          # notebooks/00-overview.ipynb
+    python tools/lab_test.py notebooks/06-study.ipynb
+
+It fails when the server does not come up, when the Rust kernel is not listed, when a cell
+errors or writes to stderr (evcxr reports a `?` error only there), or when a code cell shows
+nothing. Nothing is written back to the notebook; the server's log is target/lab-test-server.log.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import nbformat
+from tornado.websocket import websocket_connect
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+KERNEL = "rust"
+START_TIMEOUT_S = 120
+CELL_TIMEOUT_S = 3600
+
+
+def lab_environment():
+    """The environment `just lab` gives the server and its kernels: the notebooks' shared evcxr
+    build folder and evcxr's config (cache on), as tools/run_notebooks.py sets them."""
+    env = dict(os.environ)
+    env.setdefault("EVCXR_TMPDIR", str(ROOT / "target" / "evcxr"))
+    env.setdefault("EVCXR_CONFIG_DIR", str(ROOT / "tools" / "evcxr"))
+    Path(env["EVCXR_TMPDIR"]).mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server on a free local port with a random token, stopped on exit."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        jupyter = Path(sys.executable).parent / "jupyter"
+        # The server's log goes to a file: a pipe nobody reads would fill and stall it.
+        self.log_path = ROOT / "target" / "lab-test-server.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={self.port}", f"--IdentityProvider.token={self.token}",
+             f"--ServerApp.root_dir={NOTEBOOKS}", "--ServerApp.allow_root=True"],
+            env=lab_environment(), stdout=self.log, stderr=subprocess.STDOUT)
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def request(self, path, method="GET", body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url(path), data=data, method=method)
+        req.add_header("Authorization", f"token {self.token}")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=30) as response:
+            text = response.read().decode()
+            return response.status, text
+
+    def wait_until_up(self):
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"jupyter lab exited with {self.process.returncode}:\n"
+                                 f"{self.log_path.read_text()}")
+            try:
+                status, _ = self.request("/api/status")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise SystemExit(f"jupyter lab did not answer within {START_TIMEOUT_S} s")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def message(session, code):
+    return {
+        "header": {"msg_id": uuid.uuid4().hex, "username": "lab_test", "session": session,
+                   "msg_type": "execute_request", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "channel": "shell",
+        "content": {"code": code, "silent": False, "store_history": True,
+                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+    }
+
+
+async def run_cells(lab, kernel_id, cells):
+    """Runs each code cell through the kernel's websocket; returns the problems found."""
+    url = lab.url(f"/api/kernels/{kernel_id}/channels?token={lab.token}").replace("http", "ws", 1)
+    ws = await websocket_connect(url)
+    session = uuid.uuid4().hex
+    problems = []
+    for index, cell in cells:
+        request = message(session, cell.source)
+        await ws.write_message(json.dumps(request))
+        shown, stderr, error, reply, idle = 0, "", None, None, False
+        start = time.monotonic()
+        # Done when the shell channel has replied and iopub has gone idle for this request.
+        while reply is None or not idle:
+            raw = await asyncio.wait_for(ws.read_message(), timeout=CELL_TIMEOUT_S)
+            if raw is None:
+                raise SystemExit(f"cell {index}: the kernel's websocket closed")
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != request["header"]["msg_id"]:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status":
+                idle = content["execution_state"] == "idle"
+            elif kind == "stream":
+                shown += 1
+                if content["name"] == "stderr":
+                    stderr += content["text"]
+            elif kind in ("execute_result", "display_data"):
+                shown += 1
+            elif kind == "error":
+                error = f"{content['ename']}: {content['evalue']}"
+            elif kind == "execute_reply":
+                reply = content
+        seconds = time.monotonic() - start
+        status = reply.get("status")
+        if error or status != "ok":
+            problems.append(f"cell {index}: {error or status}")
+            break
+        found = len(problems)
+        if stderr.strip():
+            problems.append(f"cell {index}: stderr: {stderr.strip()[:300]}")
+        if shown == 0:
+            problems.append(f"cell {index}: no output")
+        verdict = "ok" if len(problems) == found else "FAILED"
+        print(f"  cell {index}: {verdict}, {shown} outputs, {seconds:.1f} s")
+    ws.close()
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebook", nargs="?", default=str(NOTEBOOKS / "00-overview.ipynb"))
+    args = parser.parse_args()
+    path = Path(args.notebook).resolve()
+    nb = nbformat.read(path, as_version=4)
+    cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+
+    lab = Lab()
+    try:
+        start = time.monotonic()
+        lab.wait_until_up()
+        print(f"jupyter lab up on port {lab.port} in {time.monotonic() - start:.1f} s")
+        status, page = lab.request("/lab")
+        if status != 200 or "JupyterLab" not in page:
+            raise SystemExit(f"/lab answered {status} without the JupyterLab page")
+        specs = json.loads(lab.request("/api/kernelspecs")[1])["kernelspecs"]
+        if KERNEL not in specs:
+            raise SystemExit(f"the `{KERNEL}` kernel is not listed (kernels: {sorted(specs)}); "
+                             "run `just setup`")
+        print(f"kernels listed: {sorted(specs)}; `{KERNEL}` is "
+              f"{specs[KERNEL]['spec']['display_name']!r}")
+        relative = path.relative_to(NOTEBOOKS).as_posix()
+        _, text = lab.request("/api/sessions", "POST", {
+            "path": relative, "type": "notebook", "name": relative, "kernel": {"name": KERNEL}})
+        session = json.loads(text)
+        print(f"session on {relative}, kernel {session['kernel']['name']}; "
+              f"{len(cells)} code cells")
+        problems = asyncio.run(run_cells(lab, session["kernel"]["id"], cells))
+        lab.request(f"/api/sessions/{session['id']}", "DELETE")
+    finally:
+        lab.stop()
+    if problems:
+        print(f"FAILED {path.name} through jupyter lab:")
+        for p in problems:
+            print(f"  - {p}")
+        sys.exit(1)
+    print(f"{path.name} ran through jupyter lab: {len(cells)} cells, no errors, no stderr "
+          f"({time.monotonic() - start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
