@@ -52,17 +52,17 @@ setup:
 # `just notebooks` has run starts in seconds.
 # JupyterLab (pinned, in .venv) with evcxr's Rust kernel, on the notebooks.
 lab: setup lab-install
-    EVCXR_TMPDIR="{{justfile_directory()}}/target/evcxr" EVCXR_CONFIG_DIR="{{justfile_directory()}}/tools/evcxr" .venv/bin/jupyter lab --ServerApp.allow_root=True notebooks
+    {{python}} tools/lab.py
 
 # Installs JupyterLab into .venv (tools/requirements-lab.txt), for `just lab`.
 lab-install:
     .venv/bin/pip install --quiet -r tools/requirements-notebooks.txt -r tools/requirements-lab.txt
 
-# Its server must list the Rust kernel and run the notebook (default notebooks/00-overview.ipynb)
-# cell by cell through a kernel session, as a browser would.
+# The same server (tools/lab.py) must list the Rust kernel and run the notebook (default
+# notebooks/00-overview.ipynb) cell by cell through a kernel session, as a browser would.
 # `just lab`, tested headless.
 lab-test *paths: lab-install
-    {{python}} tools/lab_test.py {{paths}}
+    {{python}} tools/lab.py --test {{paths}}
 
 # Execute every notebook (or the ones named) in place, headless; fails on any error, panic or stderr output.
 notebooks *paths:

@@ -63,6 +63,22 @@ impl Error {
             reason: reason.into(),
         }
     }
+
+    /// `Ok` when a re-run's value equals the saved one (both as printed), else an
+    /// [`Error::Disagrees`] naming the run (`id`) and the `field`: the one comparison behind
+    /// every check of a re-run against results/.
+    pub fn unless_same(id: &str, field: &'static str, ours: String, saved: String) -> Result<()> {
+        if ours == saved {
+            Ok(())
+        } else {
+            Err(Error::Disagrees {
+                id: id.to_string(),
+                field,
+                ours,
+                saved,
+            })
+        }
+    }
 }
 
 /// `Result` with the crate's [`Error`].

@@ -949,20 +949,8 @@ impl Answer {
     /// fewer seeds) against this saved answer: every arm's config, epochs, per-seed accuracy and
     /// per-seed epoch of reaching [`REACHED`]% must be the same, to the last bit.
     pub fn check_agrees_with(&self, fresh: &Answer) -> Result<()> {
-        let differ = |id: String, field: &'static str, ours: String, saved: String| {
-            if ours == saved {
-                Ok(())
-            } else {
-                Err(Error::Disagrees {
-                    id,
-                    field,
-                    ours,
-                    saved,
-                })
-            }
-        };
-        differ(
-            self.id.clone(),
+        Error::unless_same(
+            &self.id,
             "arms",
             format!("{:?}", fresh.arms.iter().map(|a| &a.name).collect::<Vec<_>>()),
             format!("{:?}", self.arms.iter().map(|a| &a.name).collect::<Vec<_>>()),
@@ -970,32 +958,27 @@ impl Answer {
         for (ours, saved) in fresh.arms.iter().zip(&self.arms) {
             let n = ours.seeds.len();
             let id = format!("{} arm {:?}", self.id, saved.name);
-            if saved.seeds.get(..n) != Some(&ours.seeds[..]) {
-                return differ(
-                    id,
-                    "seeds",
-                    format!("{:?}", ours.seeds),
-                    format!("{:?}", saved.seeds),
-                );
-            }
-            differ(id.clone(), "config", ours.config.clone(), saved.config.clone())?;
+            let differ = |field, ours, saved| Error::unless_same(&id, field, ours, saved);
+            let first = |v: &[f64]| format!("{:?}", v.get(..n).unwrap_or(v));
             differ(
-                id.clone(),
-                "epochs",
-                ours.epochs.to_string(),
-                saved.epochs.to_string(),
+                "seeds",
+                format!("{:?}", ours.seeds),
+                format!("{:?}", saved.seeds.get(..n).unwrap_or(&saved.seeds)),
             )?;
+            differ("config", ours.config.clone(), saved.config.clone())?;
+            differ("epochs", ours.epochs.to_string(), saved.epochs.to_string())?;
             differ(
-                id.clone(),
                 "accuracy per seed",
-                format!("{:?}", ours.accuracies),
-                format!("{:?}", &saved.accuracies[..n]),
+                first(&ours.accuracies),
+                first(&saved.accuracies),
             )?;
             differ(
-                id,
                 "epoch reaching 99% per seed",
                 format!("{:?}", ours.epochs_to_reach),
-                format!("{:?}", saved.epochs_to_reach.get(..n).unwrap_or_default()),
+                format!(
+                    "{:?}",
+                    saved.epochs_to_reach.get(..n).unwrap_or(&saved.epochs_to_reach)
+                ),
             )?;
         }
         Ok(())
@@ -1117,6 +1100,30 @@ impl Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_names_the_arm_and_the_field_that_differ() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+        let saved = Answer::load(&dir, Exercise::EchoLinear).unwrap();
+        // A re-run of seed 1 alone agrees with the saved answer's first seed.
+        let mut fresh = saved.clone();
+        for arm in &mut fresh.arms {
+            arm.seeds.truncate(1);
+            arm.accuracies.truncate(1);
+            arm.epochs_to_reach.truncate(1);
+        }
+        saved.check_agrees_with(&fresh).unwrap();
+        fresh.arms[1].accuracies[0] += 0.01;
+        let err = saved.check_agrees_with(&fresh).unwrap_err().to_string();
+        assert!(
+            err.contains("accuracy per seed") && err.contains(&saved.arms[1].name),
+            "{err}"
+        );
+        // A seed the saved answer does not hold is named too.
+        fresh.arms[1].seeds = vec![9];
+        let err = saved.check_agrees_with(&fresh).unwrap_err().to_string();
+        assert!(err.contains("seeds"), "{err}");
+    }
 
     #[test]
     fn arms_vary_only_what_the_question_is_about() {

@@ -216,13 +216,7 @@ fn run(cli: Cli) -> Result<()> {
                     dir,
                     jobs,
                 }) => check_exercises(&only, seeds, jobs, &dir),
-                Some(ExercisesAction::Charts { dir }) => {
-                    let answers = Exercise::ALL
-                        .iter()
-                        .map(|&e| Answer::load(&dir, e))
-                        .collect::<Result<Vec<_>>>()?;
-                    write_exercises(&answers, &dir)
-                }
+                Some(ExercisesAction::Charts { dir }) => redraw_exercises(&dir),
                 None => exercises(&args.only, args.seeds, args.jobs, &args.out),
             };
         }
@@ -436,6 +430,15 @@ fn exercises(only: &[Exercise], seeds: Option<u64>, jobs: Option<usize>, out: &P
         answers.push(answer);
     }
     write_exercises(&answers, out)
+}
+
+/// Rewrites every saved answer's charts and summary.md from `dir/exercises/*.json`.
+fn redraw_exercises(dir: &Path) -> Result<()> {
+    let answers = Exercise::ALL
+        .iter()
+        .map(|&e| Answer::load(dir, e))
+        .collect::<Result<Vec<_>>>()?;
+    write_exercises(&answers, dir)
 }
 
 /// Writes `answers` (their JSON and charts) into `out/exercises/`, and summary.md over every

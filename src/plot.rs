@@ -116,13 +116,14 @@ enum Mark {
     Block(RGBAColor),
 }
 
-/// A legend as one row of entries across `area` (a strip of its own, so never over a curve).
-fn legend_strip(
+/// A legend in an area of its own, so never over a curve: the entries in one row across it
+/// (`across`, a strip under a title), or one under another (a panel beside a plot).
+fn draw_legend(
     area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     entries: &[(String, Mark)],
+    across: bool,
 ) -> Result<()> {
-    let mut x = 60;
-    let y = 12;
+    let (mut x, mut y) = if across { (60, 12) } else { (4, 30) };
     for (text, mark) in entries {
         match *mark {
             Mark::Line(color) => area
@@ -137,7 +138,11 @@ fn legend_strip(
         }
         area.draw(&Text::new(text.clone(), (x + 30, y - 7), ("sans-serif", 13)))
             .map_err(plot_error)?;
-        x += 30 + text.len() as i32 * 7 + 30;
+        if across {
+            x += 30 + text.len() as i32 * 7 + 30;
+        } else {
+            y += 22;
+        }
     }
     Ok(())
 }
@@ -173,7 +178,7 @@ pub fn history_chart(history: &History, title: &str) -> Result<Svg> {
             };
             entries.push((text, Mark::Line(color.to_rgba())));
         }
-        legend_strip(&strip, &entries)?;
+        draw_legend(&strip, &entries, true)?;
         let panels = root.split_evenly((1, 2));
         let curves = [
             ("loss", &history.loss, &history.val_loss),
@@ -499,7 +504,7 @@ pub fn band_chart(title: &str, curves: &[&[f32]]) -> Result<Svg> {
             Some(w) => format!("mean (moving average of {w} epochs; faint: every epoch)"),
             None => "mean".to_string(),
         };
-        legend_strip(
+        draw_legend(
             &strip,
             &[
                 (
@@ -508,6 +513,7 @@ pub fn band_chart(title: &str, curves: &[&[f32]]) -> Result<Svg> {
                 ),
                 (mean_text, Mark::Line(CURVE.to_rgba())),
             ],
+            true,
         )?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
@@ -683,15 +689,12 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
                 .map_err(plot_error)?;
             draw_lines!(chart);
         }
-        for (i, s) in series.iter().enumerate() {
-            let y = 30 + 22 * i as i32;
-            legend_area
-                .draw(&PathElement::new(vec![(4, y), (28, y)], color(i).stroke_width(3)))
-                .map_err(plot_error)?;
-            legend_area
-                .draw(&Text::new(s.name.clone(), (34, y - 7), ("sans-serif", 13)))
-                .map_err(plot_error)?;
-        }
+        let entries: Vec<(String, Mark)> = series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), Mark::Line(color(i).to_rgba())))
+            .collect();
+        draw_legend(&legend_area, &entries, false)?;
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))

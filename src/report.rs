@@ -165,18 +165,7 @@ impl RunRecord {
     /// seed and device): accuracy, epochs, every epoch of the history, the printout and the
     /// confusion matrix. Train seconds are not compared.
     pub fn check_agrees_with(&self, saved: &RunRecord) -> Result<()> {
-        let differ = |field, ours: String, theirs: String| {
-            if ours == theirs {
-                Ok(())
-            } else {
-                Err(Error::Disagrees {
-                    id: self.id.clone(),
-                    field,
-                    ours,
-                    saved: theirs,
-                })
-            }
-        };
+        let differ = |field, ours, saved| Error::unless_same(&self.id, field, ours, saved);
         let o = &self.outcome;
         let s = &saved.outcome;
         differ("id", self.id.clone(), saved.id.clone())?;

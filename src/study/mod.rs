@@ -61,18 +61,8 @@ impl SeedRun {
     /// Checks that `other` (a run of the same cell) has the same numbers: everything but the
     /// seconds.
     pub fn check_agrees_with(&self, other: &SeedRun) -> Result<()> {
-        let differ = |field: &'static str, ours: String, saved: String| {
-            if ours == saved {
-                Ok(())
-            } else {
-                Err(Error::Disagrees {
-                    id: format!("{} seed {}", self.experiment, self.seed),
-                    field,
-                    ours,
-                    saved,
-                })
-            }
-        };
+        let id = format!("{} seed {}", self.experiment, self.seed);
+        let differ = |field, ours, saved| Error::unless_same(&id, field, ours, saved);
         differ(
             "experiment",
             self.experiment.to_string(),

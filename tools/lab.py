@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
-"""`just lab`, tested headless: starts the JupyterLab server that `just lab` starts (same
-.venv, same evcxr set-up), checks that it serves the Lab page and lists evcxr's Rust kernel,
-then runs one notebook through it, cell by cell, the way a reader's browser does: a session on
-the notebook with the `rust` kernel, and each code cell sent as an `execute_request` over the
-kernel's websocket.
+"""JupyterLab with evcxr's Rust kernel on the notebooks (`just lab`), and its headless test
+(`just lab-test`), from one command line so that the test starts the very server a reader gets.
 
-    python tools/lab_test.py                          # notebooks/00-overview.ipynb
-    python tools/lab_test.py notebooks/06-study.ipynb
+    python tools/lab.py                                # open JupyterLab on notebooks/
+    python tools/lab.py --test                         # test it on notebooks/00-overview.ipynb
+    python tools/lab.py --test notebooks/06-study.ipynb
 
-It fails when the server does not come up, when the Rust kernel is not listed, when a cell
-errors or writes to stderr (evcxr reports a `?` error only there), or when a code cell shows
-nothing. Nothing is written back to the notebook; the server's log is target/lab-test-server.log.
+Both give the server and its kernels the notebooks' evcxr set-up (tools/run_notebooks.py's
+`set_environment`: the shared build folder target/evcxr, evcxr's cache on), so a notebook that
+`just notebooks` has run starts in seconds.
+
+The test starts the server headless on a free port with a random token, checks that it serves
+the Lab page and lists the Rust kernel, then runs one notebook through it cell by cell, the way
+a reader's browser does: a session on the notebook with the `rust` kernel, and each code cell
+sent as an `execute_request` over the kernel's websocket. It fails when the server does not come
+up, when the Rust kernel is not listed, when a cell errors or writes to stderr (evcxr reports a
+`?` error only there), or when a code cell shows nothing. Nothing is written back to the
+notebook; the server's log is target/lab-test-server.log.
 """
 
 import argparse
@@ -30,6 +36,8 @@ from pathlib import Path
 import nbformat
 from tornado.websocket import websocket_connect
 
+from run_notebooks import set_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "rust"
@@ -37,14 +45,11 @@ START_TIMEOUT_S = 120
 CELL_TIMEOUT_S = 3600
 
 
-def lab_environment():
-    """The environment `just lab` gives the server and its kernels: the notebooks' shared evcxr
-    build folder and evcxr's config (cache on), as tools/run_notebooks.py sets them."""
-    env = dict(os.environ)
-    env.setdefault("EVCXR_TMPDIR", str(ROOT / "target" / "evcxr"))
-    env.setdefault("EVCXR_CONFIG_DIR", str(ROOT / "tools" / "evcxr"))
-    Path(env["EVCXR_TMPDIR"]).mkdir(parents=True, exist_ok=True)
-    return env
+def lab_command(*extra):
+    """`jupyter lab` on notebooks/ from this .venv, with `extra` arguments."""
+    jupyter = Path(sys.executable).parent / "jupyter"
+    return [str(jupyter), "lab", f"--ServerApp.root_dir={NOTEBOOKS}",
+            "--ServerApp.allow_root=True", *extra]
 
 
 def free_port():
@@ -59,16 +64,14 @@ class Lab:
     def __init__(self):
         self.port = free_port()
         self.token = secrets.token_hex(16)
-        jupyter = Path(sys.executable).parent / "jupyter"
         # The server's log goes to a file: a pipe nobody reads would fill and stall it.
         self.log_path = ROOT / "target" / "lab-test-server.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={self.port}", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={NOTEBOOKS}", "--ServerApp.allow_root=True"],
-            env=lab_environment(), stdout=self.log, stderr=subprocess.STDOUT)
+            lab_command("--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+                        f"--IdentityProvider.token={self.token}"),
+            stdout=self.log, stderr=subprocess.STDOUT)
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -168,9 +171,19 @@ async def run_cells(lab, kernel_id, cells):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("notebook", nargs="?", default=str(NOTEBOOKS / "00-overview.ipynb"))
+    parser.add_argument("--test", action="store_true", help="run headless and test it")
+    parser.add_argument("notebook", nargs="?", default=str(NOTEBOOKS / "00-overview.ipynb"),
+                        help="the notebook --test runs (default: 00-overview)")
     args = parser.parse_args()
-    path = Path(args.notebook).resolve()
+    set_environment()
+    if not args.test:
+        command = lab_command()
+        os.execv(command[0], command)
+    test(Path(args.notebook).resolve())
+
+
+def test(path):
+    """Starts the server headless and runs the notebook at `path` through it."""
     nb = nbformat.read(path, as_version=4)
     cells = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
 
