@@ -34,8 +34,10 @@ exercises *args:
 study *args:
     cargo run --release {{cargo_features}} -- study {{args}}
 
-# Real Keras over many seeds for the study (datasets/keras/study.json; hours on 2 cores, resumable).
-# Options: --seeds 10 --slow-seeds 3 --experiments alphabet-2step,echo-whole
+# Real Keras over many seeds for the study: one file per run in datasets/keras/runs/ (hours on 2
+# cores; resumable; processes with different --experiments can run side by side), then
+# `just keras-study --merge` gathers them into datasets/keras/study.json.
+# Options: --seeds 20 --slow-seeds 20 --experiments alphabet-2step,echo-whole --first-seed 1
 keras-study *args:
     python3 -m venv .venv-keras
     .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt

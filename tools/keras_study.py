@@ -2,16 +2,22 @@
 
 Each (experiment, seed) runs in a fresh process through tools/bench/experiments.py's Keras
 version of the experiment (the tutorial's model, sizes, batches, epochs and statefulness; the same
-evaluation as lstm-lab's). Results are appended to the output file after every run, so an
-interrupted study resumes where it stopped; runs already in the file are skipped.
+evaluation as lstm-lab's). Every finished run is written at once to its own file,
+datasets/keras/runs/EXPERIMENT/seed-NNN.json (written to a temporary name, then renamed), with the
+host and the versions it ran on. Runs whose file exists are skipped, so an interrupted study
+resumes where it stopped, and several processes (different --experiments or --first-seed) can run
+side by side without losing each other's runs. `--merge` gathers every run file (and the runs
+already in the merged file) into datasets/keras/study.json, the file lstm-lab reads.
 
-Usage: keras_study.py [--out datasets/keras/study.json] [--seeds 10] [--slow-seeds 3]
+Usage: keras_study.py [--runs datasets/keras/runs] [--seeds 20] [--slow-seeds 20]
                       [--experiments a,b] [--first-seed 1]
+       keras_study.py --merge [--out datasets/keras/study.json]
 
---slow-seeds applies to the two experiments that take 6-12 minutes a seed on 2 cores
+--slow-seeds applies to the two experiments that take 5-12 minutes a seed on 2 cores
 (randint-echo, echo-partial); --seeds to the others (1-3 minutes a seed).
 """
 import argparse
+import glob
 import json
 import os
 import platform
@@ -25,31 +31,73 @@ sys.path.insert(0, os.path.join(HERE, "bench"))
 from experiments import EXPERIMENTS  # noqa: E402
 
 SLOW = ("randint-echo", "echo-partial")
+FIELDS = ("experiment", "seed", "accuracy", "last_fit_accuracy", "train_seconds")
 
 
-def load(path):
-    if not os.path.exists(path):
-        return {"runs": []}
-    with open(path) as f:
-        return json.load(f)
-
-
-def save(path, study):
-    tmp = path + ".tmp"
+def write_json(path, value):
+    """Writes `value` to a temporary file beside `path`, then renames it over `path`."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.tmp-{platform.node()}-{os.getpid()}"
     with open(tmp, "w") as f:
-        json.dump(study, f, indent=1)
+        json.dump(value, f, indent=1)
         f.write("\n")
     os.replace(tmp, path)
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def run_path(runs, name, seed):
+    return os.path.join(runs, name, f"seed-{seed:03}.json")
+
+
+def merge(runs_dir, out):
+    """study.json's runs plus every run file, one run per (experiment, seed), run files first."""
+    study = {"runs": []}
+    if os.path.exists(out):
+        with open(out) as f:
+            study = json.load(f)
+    runs = {(r["experiment"], r["seed"]): r for r in study["runs"]}
+    hosts, versions = set(), set()
+    for path in sorted(glob.glob(os.path.join(runs_dir, "*", "seed-*.json"))):
+        with open(path) as f:
+            run = json.load(f)
+        runs[(run["experiment"], run["seed"])] = {k: run[k] for k in FIELDS}
+        hosts.add(run["host"]["cpu"])
+        versions.add((run["keras"], run["tensorflow"]))
+    if len(versions) > 1:
+        sys.exit(f"run files from several Keras versions: {sorted(versions)}")
+    if versions:
+        study["keras"], study["tensorflow"] = versions.pop()
+    if hosts:
+        study["machine"] = "; ".join(sorted(hosts | {study.get("machine", "")} - {""}))
+    study["runs"] = sorted(runs.values(), key=lambda r: (list(EXPERIMENTS).index(r["experiment"]), r["seed"]))
+    write_json(out, study)
+    counts = {name: sum(1 for r in study["runs"] if r["experiment"] == name) for name in EXPERIMENTS}
+    print(f"{out}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", default=os.path.join(ROOT, "datasets", "keras", "runs"))
     parser.add_argument("--out", default=os.path.join(ROOT, "datasets", "keras", "study.json"))
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--slow-seeds", type=int, default=3)
+    parser.add_argument("--merge", action="store_true", help="gather the run files into --out and stop")
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--slow-seeds", type=int, default=20)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--experiments", default=",".join(EXPERIMENTS))
     args = parser.parse_args()
+    if args.merge:
+        merge(args.runs, args.out)
+        return
     names = [n for n in args.experiments.split(",") if n]
     unknown = [n for n in names if n not in EXPERIMENTS]
     if unknown:
@@ -58,35 +106,31 @@ def main():
     import keras
     import tensorflow as tf
 
-    study = load(args.out)
-    study["_about"] = (
-        "Real Keras runs of the eight experiments (tools/keras_study.py via tools/bench/experiments.py), "
-        "one process per seed: accuracy is the same evaluation as lstm-lab's outcome.accuracy, "
-        "last_fit_accuracy the training accuracy Keras logged for the last epoch or fit."
-    )
-    study["keras"] = keras.__version__
-    study["tensorflow"] = tf.__version__
-    study["machine"] = f"{platform.machine()}, {os.cpu_count()} cores"
-    done = {(r["experiment"], r["seed"]) for r in study["runs"]}
+    done = set()
+    if os.path.exists(args.out):
+        with open(args.out) as f:
+            done = {(r["experiment"], r["seed"]) for r in json.load(f)["runs"]}
+    host = {"cpu": cpu_model(), "machine": platform.machine(), "cores": os.cpu_count(), "node": platform.node()}
     # Round-robin over experiments, seed by seed, so that an interrupted study has every experiment.
     todo = []
-    most = max(args.seeds, args.slow_seeds)
-    for i in range(most):
+    for i in range(max(args.seeds, args.slow_seeds)):
         for name in names:
+            seed = args.first_seed + i
             if i < (args.slow_seeds if name in SLOW else args.seeds):
-                seed = args.first_seed + i
-                if (name, seed) not in done:
+                if (name, seed) not in done and not os.path.exists(run_path(args.runs, name, seed)):
                     todo.append((name, seed))
     for k, (name, seed) in enumerate(todo, 1):
+        if os.path.exists(run_path(args.runs, name, seed)):  # another process finished it meanwhile
+            continue
         start = time.time()
         cmd = [sys.executable, os.path.join(HERE, "bench", "experiments.py"), "keras", name, str(seed)]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
         run = json.loads(proc.stdout.strip().splitlines()[-1])
-        study["runs"].append({key: run[key] for key in ("experiment", "seed", "accuracy", "last_fit_accuracy", "train_seconds")})
-        study["runs"].sort(key=lambda r: (list(EXPERIMENTS).index(r["experiment"]), r["seed"]))
-        save(args.out, study)
+        record = {key: run[key] for key in FIELDS}
+        record.update(keras=keras.__version__, tensorflow=tf.__version__, python=platform.python_version(), host=host)
+        write_json(run_path(args.runs, name, seed), record)
         print(f"[{k}/{len(todo)}] {name} seed {seed}: {run['accuracy']:.2f}% "
               f"(last fit {run['last_fit_accuracy']:.2f}%) in {time.time() - start:.0f} s", flush=True)
 
