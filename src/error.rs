@@ -33,13 +33,13 @@ pub enum Error {
         actual: Vec<usize>,
     },
 
-    /// A rerun whose numbers differ from the saved results of the same seed and device.
-    #[error("{id}: {field} differs from the saved run ({ours} here, {saved} in results)")]
+    /// A rerun whose numbers differ from the saved results of the same seed and device: the run
+    /// (`id`), the field and where and how they differ (see [`Error::unless_same`]).
+    #[error("{id}: {field} differs from the saved run{detail}")]
     Disagrees {
         id: String,
         field: &'static str,
-        ours: String,
-        saved: String,
+        detail: String,
     },
 
     /// An error from polars while framing.
@@ -64,20 +64,146 @@ impl Error {
         }
     }
 
-    /// `Ok` when a re-run's value equals the saved one (both as printed), else an
-    /// [`Error::Disagrees`] naming the run (`id`) and the `field`: the one comparison behind
-    /// every check of a re-run against results/.
-    pub fn unless_same(id: &str, field: &'static str, ours: String, saved: String) -> Result<()> {
-        if ours == saved {
-            Ok(())
-        } else {
+    /// `Ok` when a re-run's value equals the saved one, else an [`Error::Disagrees`] naming the
+    /// run (`id`) and the `field`, with both values: the one comparison behind every check of a
+    /// re-run against results/ (a list compares with [`Error::unless_same_values`]).
+    pub fn unless_same<T: Same>(id: &str, field: &'static str, ours: T, saved: T) -> Result<()> {
+        if ours.same(&saved) {
+            return Ok(());
+        }
+        Err(Error::Disagrees {
+            id: id.to_string(),
+            field,
+            detail: format!(": {} here, {} saved", ours.show(), saved.show()),
+        })
+    }
+
+    /// `Ok` when two lists are equal entry for entry (floats to the last bit), else an
+    /// [`Error::Disagrees`] that says where: the first index that differs, both values there,
+    /// how many entries differ and, for numbers, the largest difference. Never the whole list.
+    pub fn unless_same_values<T: Same>(id: &str, field: &'static str, ours: &[T], saved: &[T]) -> Result<()> {
+        let fail = |detail: String| {
             Err(Error::Disagrees {
                 id: id.to_string(),
                 field,
-                ours,
-                saved,
+                detail,
             })
+        };
+        if ours.len() != saved.len() {
+            return fail(format!(": {} entries here, {} saved", ours.len(), saved.len()));
         }
+        let differing: Vec<usize> = (0..ours.len()).filter(|&i| !ours[i].same(&saved[i])).collect();
+        let Some(&first) = differing.first() else {
+            return Ok(());
+        };
+        let largest = differing
+            .iter()
+            .filter_map(|&i| ours[i].distance(&saved[i]))
+            .fold(None, |acc: Option<f64>, d| {
+                Some(match acc {
+                    Some(a) if !(d > a || d.is_nan()) => a,
+                    _ => d,
+                })
+            });
+        let largest = largest.map_or(String::new(), |d| format!(", the largest by {d:e}"));
+        fail(format!(
+            " first at index {first}: {} here, {} saved ({} of {} entries differ{largest})",
+            ours[first].show(),
+            saved[first].show(),
+            differing.len(),
+            ours.len()
+        ))
+    }
+}
+
+/// A value a re-run is compared with its saved twin by: equality (floats bit for bit, so that a
+/// NaN equals only the same NaN), a short display, and for numbers the distance between two.
+pub trait Same {
+    /// Equal to the last bit.
+    fn same(&self, other: &Self) -> bool;
+    /// At most about 80 characters.
+    fn show(&self) -> String;
+    /// `|self - other|` for numbers.
+    fn distance(&self, _other: &Self) -> Option<f64> {
+        None
+    }
+}
+
+impl Same for f64 {
+    fn same(&self, other: &Self) -> bool {
+        self.to_bits() == other.to_bits()
+    }
+    fn show(&self) -> String {
+        format!("{self:?}")
+    }
+    fn distance(&self, other: &Self) -> Option<f64> {
+        Some((self - other).abs())
+    }
+}
+
+impl Same for f32 {
+    fn same(&self, other: &Self) -> bool {
+        self.to_bits() == other.to_bits()
+    }
+    fn show(&self) -> String {
+        format!("{self:?}")
+    }
+    fn distance(&self, other: &Self) -> Option<f64> {
+        Some((f64::from(*self) - f64::from(*other)).abs())
+    }
+}
+
+macro_rules! same_by_eq {
+    ($($t:ty),*) => {$(
+        impl Same for $t {
+            fn same(&self, other: &Self) -> bool {
+                self == other
+            }
+            fn show(&self) -> String {
+                self.to_string()
+            }
+            fn distance(&self, other: &Self) -> Option<f64> {
+                Some((*self as f64 - *other as f64).abs())
+            }
+        }
+    )*};
+}
+same_by_eq!(usize, u64);
+
+impl Same for String {
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn show(&self) -> String {
+        const MOST: usize = 80;
+        if self.chars().count() <= MOST {
+            format!("{self:?}")
+        } else {
+            let head: String = self.chars().take(MOST).collect();
+            format!("{head:?}...")
+        }
+    }
+}
+
+impl Same for &str {
+    fn same(&self, other: &Self) -> bool {
+        self == other
+    }
+    fn show(&self) -> String {
+        self.to_string().show()
+    }
+}
+
+impl<T: Same> Same for Option<T> {
+    fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Some(a), Some(b)) => a.same(b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+    fn show(&self) -> String {
+        self.as_ref().map_or("none".to_string(), Same::show)
     }
 }
 

@@ -151,6 +151,117 @@ pub fn input_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result
     let mask = model.output_mask(&xt);
     let (logits, _) = model.forward(xt.clone(), None);
     let loss = model.loss_kind().forward_masked(logits, targets, mask);
+    norms_per_step(loss, xt, steps)
+}
+
+/// [`input_gradient_norms`] with the hidden-state path cut: each step's `h_{t-1}` enters the
+/// next step's gates (`h_{t-1} U`) as a constant, so the gradient reaches `x_t` only through the
+/// cell state, scaled at every step by that step's forget gate (`c_t = f * c_{t-1} + i * g`).
+/// Beside the full gradient it shows how much of it travels the cell path and how much the path
+/// through the recurrent kernel `U`. For a many-to-one model without masking.
+///
+/// - x: `[samples, steps, features]`; y: `[samples, 1, classes]`
+/// - returns `[steps]`
+pub fn cell_path_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result<Vec<f32>> {
+    let device = model.encoder.kernel.val().device();
+    if !model.encoder.kernel.val().is_autodiff() {
+        return Err(Error::invalid(
+            "device",
+            "input gradients need the model on an autodiff device: use `device.autodiff()`",
+        ));
+    }
+    if model.topology != crate::models::Topology::ManyToOne || model.mask_value.is_some() {
+        return Err(Error::invalid(
+            "model",
+            "the cell path is traced for a many-to-one model without masking",
+        ));
+    }
+    let [samples, steps, features] = x.shape();
+    if samples == 0 || steps == 0 {
+        return Err(Error::Empty { what: "the input X" });
+    }
+    if features != model.features() || y.len() != samples {
+        return Err(Error::Shape {
+            context: "X [samples, features] vs the model and y",
+            expected: vec![y.len(), model.features()],
+            actual: vec![samples, features],
+        });
+    }
+    let xt = x.to_tensor(&device).require_grad();
+    let lstm = &model.encoder;
+    let projected = lstm.project(xt.clone()); // [samples, steps, 4u]
+    let mut state = lstm.zero_state(samples, &device);
+    for t in 0..steps {
+        let xw = projected
+            .clone()
+            .narrow(1, t, 1)
+            .reshape([samples, 4 * lstm.units()]);
+        let cut = LstmState {
+            h: state.h.detach(),
+            c: state.c,
+        };
+        state = lstm.step(xw, cut).1;
+    }
+    let logits = model.head.forward(state.h).unsqueeze_dim(1); // [samples, 1, classes]
+    let loss = model.loss_kind().forward(logits, y.to_tensor(&device));
+    norms_per_step(loss, xt, steps)
+}
+
+/// An intervention on one input step: in every sample the one-hot value at `step` is replaced
+/// by the next of the `values` the data uses (`v -> (v + 1) % values`), everything else kept,
+/// and the model's answers before and after are compared. Returns how many samples' predicted
+/// classes changed (any output step), out of `x.len()`. Where a gradient says how much an
+/// infinitesimal change would move the loss, this says whether a whole change of the value
+/// moves the answer.
+///
+/// - x: `[samples, steps, classes]`, one-hot rows holding values below `values`
+pub fn answers_changed_by(model: &LstmModel, x: &Array3, step: usize, values: usize) -> Result<usize> {
+    let [samples, steps, classes] = x.shape();
+    if values < 2 || values > classes {
+        return Err(Error::invalid(
+            "values",
+            format!("{values}: the data must use 2 to {classes} classes"),
+        ));
+    }
+    if step >= steps {
+        return Err(Error::invalid(
+            "step",
+            format!("{step} is past the last of {steps} input steps"),
+        ));
+    }
+    if classes != model.features() {
+        return Err(Error::Shape {
+            context: "features of x vs the model's input",
+            expected: vec![model.features()],
+            actual: vec![classes],
+        });
+    }
+    let mut changed = x.as_slice().to_vec();
+    for sample in 0..samples {
+        let row = &mut changed[(sample * steps + step) * classes..][..classes];
+        let hot = row
+            .iter()
+            .position(|&v| v == 1.0)
+            .filter(|&hot| hot < values)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "x",
+                    format!("sample {sample}, step {step} is not one-hot over the first {values} classes"),
+                )
+            })?;
+        row.fill(0.0);
+        row[(hot + 1) % values] = 1.0;
+    }
+    let changed = Array3::new(changed, x.shape())?;
+    let model = burn::module::Module::valid(model);
+    let device = model.encoder.kernel.val().device();
+    let answers = |x: &Array3| Array3::from_tensor(model.forward(x.to_tensor(&device), None).0).argmax();
+    let (before, after) = (answers(x), answers(&changed));
+    Ok(before.iter().zip(&after).filter(|(b, a)| b != a).count())
+}
+
+/// `|dL/dx_t|` for each step `t`, averaged over the samples.
+fn norms_per_step(loss: Tensor<1>, xt: Tensor<3>, steps: usize) -> Result<Vec<f32>> {
     let grads = loss.backward();
     let dx = xt
         .grad(&grads)

@@ -1,6 +1,7 @@
 //! Keras-compatible layers on Burn: `LSTM` with Keras's fused weights, `Dense`, `RepeatVector`.
 
 use crate::error::{Error, Result};
+use crate::fused::math::K_CHUNK;
 use crate::init;
 use burn::module::{Module, Param};
 use burn::tensor::activation::{sigmoid, tanh};
@@ -205,8 +206,7 @@ impl Lstm {
     /// - returns `[batch, steps, 4 * units]`
     pub fn project(&self, x: Tensor<3>) -> Tensor<3> {
         let [batch, steps, d_input] = x.dims();
-        x.reshape([batch * steps, d_input])
-            .matmul(self.kernel.val())
+        matmul(x.reshape([batch * steps, d_input]), self.kernel.val())
             .add(self.bias.val().unsqueeze_dim(0))
             .reshape([batch, steps, 4 * self.units()])
     }
@@ -218,7 +218,7 @@ impl Lstm {
     /// - xw: `[batch, 4 * units]`; state: `[batch, units]` each
     /// - returns the gates (`[batch, units]` each) and the new state.
     pub fn step(&self, xw: Tensor<2>, state: LstmState) -> ([Tensor<2>; 4], LstmState) {
-        let z = xw + state.h.matmul(self.recurrent_kernel.val()); // [batch, 4u]
+        let z = xw + matmul(state.h, self.recurrent_kernel.val()); // [batch, 4u]
         let [i, f, g, o] = split_gates(z);
         let c = f.clone() * state.c + i.clone() * g.clone();
         let h = o.clone() * tanh(c.clone());
@@ -325,8 +325,56 @@ impl Dense {
     /// - x: `[..., d_input]`
     /// - returns `[..., d_output]`
     pub fn forward<const D: usize>(&self, x: Tensor<D>) -> Tensor<D> {
-        burn::tensor::module::linear(x, self.kernel.val(), Some(self.bias.val()))
+        let [d_in, d_out] = self.dims();
+        let dims = x.dims();
+        let rows = dims[..D - 1].iter().product::<usize>();
+        if rows.max(d_in).max(d_out) <= K_CHUNK {
+            // Every product of the forward and the backward sums at most K_CHUNK terms.
+            return burn::tensor::module::linear(x, self.kernel.val(), Some(self.bias.val()));
+        }
+        let mut out_dims = dims;
+        out_dims[D - 1] = d_out;
+        (matmul(x.reshape([rows, d_in]), self.kernel.val()) + self.bias.val().unsqueeze_dim(0))
+            .reshape(out_dims)
     }
+}
+
+/// `a b` for `a [m, k]` and `b [k, n]`, with every product of the forward and of the backward
+/// summing at most [`K_CHUNK`] terms, so that the bits are the same on every host (see
+/// [`K_CHUNK`]: Burn's CPU matmul is the same `gemm` crate as ours). Within the chunk it is Burn's
+/// own matmul; past it the product is cut into blocks of at most `K_CHUNK` rows of `a`, columns of
+/// `a` (rows of `b`) and columns of `b`:
+///
+/// - the forward sums over `k` block by block (`k` of each product <= `K_CHUNK`);
+/// - `d a = d out b^T` then sums over `n` (hence the column blocks of `b`);
+/// - `d b = a^T d out` sums over `m` (hence the row blocks of `a`).
+pub fn matmul(a: Tensor<2>, b: Tensor<2>) -> Tensor<2> {
+    let ([m, k], [_, n]) = (a.dims(), b.dims());
+    if m.max(k).max(n) <= K_CHUNK {
+        return a.matmul(b);
+    }
+    let blocks = |len: usize| (0..len).step_by(K_CHUNK).map(move |s| (s, K_CHUNK.min(len - s)));
+    let rows: Vec<Tensor<2>> = blocks(m)
+        .map(|(r, rl)| {
+            let a_rows = a.clone().narrow(0, r, rl); // [rl, k]
+            let cols: Vec<Tensor<2>> = blocks(n)
+                .map(|(c, cl)| {
+                    let b_cols = b.clone().narrow(1, c, cl); // [k, cl]
+                    blocks(k)
+                        .map(|(d, dl)| {
+                            a_rows
+                                .clone()
+                                .narrow(1, d, dl)
+                                .matmul(b_cols.clone().narrow(0, d, dl))
+                        })
+                        .reduce(|sum, part| sum + part)
+                        .expect("k > 0") // [rl, cl]
+                })
+                .collect();
+            Tensor::cat(cols, 1) // [rl, n]
+        })
+        .collect();
+    Tensor::cat(rows, 0) // [m, n]
 }
 
 /// Keras's `RepeatVector(n)`.

@@ -32,6 +32,7 @@ pub mod error;
 pub mod exercises;
 pub mod framing;
 pub mod fused;
+pub mod host;
 pub mod init;
 pub mod inspect;
 pub mod layers;

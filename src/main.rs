@@ -232,8 +232,8 @@ fn run(cli: Cli) -> Result<()> {
     let mut out = std::io::stdout();
     writeln!(
         out,
-        "{:<26} {:>5} {:>9} {:>11} {:>7} {:>9}",
-        "experiment", "seed", "reported", "reproduced", "epochs", "train s"
+        "{:<26} {:>5} {:>9} {:>13} {:>11} {:>7} {:>9}",
+        "experiment", "seed", "tutorial", "ours (same)", "evaluation", "epochs", "train s"
     )?;
     for experiment in experiments {
         staging.replace_seeds_of(experiment.id())?;
@@ -249,10 +249,11 @@ fn run(cli: Cli) -> Result<()> {
             let record = RunRecord::new(experiment, seed, &options.device, outcome)?;
             writeln!(
                 out,
-                "{:<26} {:>5} {:>9} {:>10.2}% {:>7} {:>9.1}",
+                "{:<26} {:>5} {:>9} {:>12.2}% {:>10.2}% {:>7} {:>9.1}",
                 experiment.id(),
                 seed,
                 record.reported.map_or("-".to_string(), |v| format!("{v:.2}%")),
+                record.like_for_like,
                 record.outcome.accuracy,
                 record.outcome.epochs,
                 record.outcome.train_seconds
@@ -266,7 +267,12 @@ fn run(cli: Cli) -> Result<()> {
             rows.push(record.summary_row());
         }
     }
-    let mut summary = Summary::load(&options.out)?;
+    // A run of every experiment replaces the summary; a run of some merges into it.
+    let mut summary = if all {
+        Summary::default()
+    } else {
+        Summary::load(&options.out)?
+    };
     summary.merge(rows);
     let markdown = summary.to_markdown();
     staging.write("summary.json", serde_json::to_string_pretty(&summary)?.as_bytes())?;
@@ -357,6 +363,7 @@ fn study(args: StudyArgs) -> Result<()> {
                 shard: o.shard,
                 epochs: o.epochs,
                 device: o.device,
+                hosts: vec![lstm_lab::host::Host::this()],
                 runs,
             };
             match o.shard {

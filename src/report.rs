@@ -6,6 +6,7 @@
 //! the previous results as they were.
 
 use crate::error::{Error, Result};
+use crate::host::Host;
 use crate::plot::{Svg, accuracy_bars, confusion_heatmap, history_chart};
 use crate::tutorials::{Experiment, Outcome};
 use serde::{Deserialize, Serialize};
@@ -68,6 +69,14 @@ pub enum Metric {
 }
 
 impl Metric {
+    /// In words, for tables.
+    pub fn words(self) -> &'static str {
+        match self {
+            Metric::Evaluation => "evaluation",
+            Metric::LastFit => "last fit's training accuracy",
+        }
+    }
+
     /// This metric of `outcome`, in percent.
     pub fn of(self, outcome: &Outcome) -> f64 {
         match self {
@@ -112,11 +121,18 @@ pub struct RunRecord {
     pub reported: Option<f64>,
     /// Where it comes from.
     pub reported_source: String,
+    /// Which of this run's numbers the tutorial's is compared with (`datasets/reported.json`).
+    pub metric: Metric,
+    /// That number, measured as the tutorial measured its own, percent.
+    pub like_for_like: f64,
     /// Everything the run produced (accuracy, history, seconds, printout, confusion).
     #[serde(flatten)]
     pub outcome: Outcome,
     /// Crate versions.
     pub versions: BTreeMap<String, String>,
+    /// The machine the run was made on.
+    #[serde(default)]
+    pub host: Host,
 }
 
 impl RunRecord {
@@ -129,11 +145,14 @@ impl RunRecord {
             device: device.to_string(),
             reported: reported.reported,
             reported_source: reported.source,
+            metric: reported.metric,
+            like_for_like: reported.metric.of(&outcome),
             outcome,
             versions: VERSIONS
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            host: Host::this(),
         })
     }
 
@@ -165,20 +184,32 @@ impl RunRecord {
     /// seed and device): accuracy, epochs, every epoch of the history, the printout and the
     /// confusion matrix. Train seconds are not compared.
     pub fn check_agrees_with(&self, saved: &RunRecord) -> Result<()> {
-        let differ = |field, ours, saved| Error::unless_same(&self.id, field, ours, saved);
-        let o = &self.outcome;
-        let s = &saved.outcome;
-        differ("id", self.id.clone(), saved.id.clone())?;
-        differ("seed", self.seed.to_string(), saved.seed.to_string())?;
-        differ("device", self.device.clone(), saved.device.clone())?;
-        differ("epochs", o.epochs.to_string(), s.epochs.to_string())?;
-        differ("accuracy", o.accuracy.to_string(), s.accuracy.to_string())?;
-        differ("history", format!("{:?}", o.history), format!("{:?}", s.history))?;
-        differ("printout", o.printout.join("\n"), s.printout.join("\n"))?;
-        differ(
-            "confusion matrix",
-            format!("{:?}", o.confusion.as_ref().map(|c| &c.counts)),
-            format!("{:?}", s.confusion.as_ref().map(|c| &c.counts)),
+        let id = &self.id;
+        let (o, s) = (&self.outcome, &saved.outcome);
+        Error::unless_same(id, "id", &*self.id, &*saved.id)?;
+        Error::unless_same(id, "seed", self.seed, saved.seed)?;
+        Error::unless_same(id, "device", &*self.device, &*saved.device)?;
+        Error::unless_same(id, "epochs", o.epochs, s.epochs)?;
+        Error::unless_same(id, "accuracy", o.accuracy, s.accuracy)?;
+        let h = (&o.history, &s.history);
+        Error::unless_same_values(id, "loss history", &h.0.loss, &h.1.loss)?;
+        Error::unless_same_values(id, "accuracy history", &h.0.accuracy, &h.1.accuracy)?;
+        Error::unless_same_values(id, "validation loss history", &h.0.val_loss, &h.1.val_loss)?;
+        Error::unless_same_values(
+            id,
+            "validation accuracy history",
+            &h.0.val_accuracy,
+            &h.1.val_accuracy,
+        )?;
+        Error::unless_same_values(id, "printout", &o.printout, &s.printout)?;
+        let counts = |c: &Option<crate::metrics::Confusion>| -> Vec<usize> {
+            c.as_ref().map_or(Vec::new(), |c| c.counts.concat())
+        };
+        Error::unless_same_values(
+            id,
+            "confusion matrix (row by row)",
+            &counts(&o.confusion),
+            &counts(&s.confusion),
         )
     }
 
@@ -189,9 +220,14 @@ impl RunRecord {
             vec!["experiment".to_string(), self.id.clone()],
             vec!["seed".to_string(), self.seed.to_string()],
             vec!["device".to_string(), self.device.clone()],
-            vec!["reported".to_string(), percent(self.reported)],
-            vec!["reproduced".to_string(), percent(Some(o.accuracy))],
-            vec!["measured as".to_string(), o.evaluation.clone()],
+            vec!["tutorial".to_string(), percent(self.reported)],
+            vec![
+                "ours, measured the same way".to_string(),
+                percent(Some(self.like_for_like)),
+            ],
+            vec!["measured as".to_string(), self.metric.words().to_string()],
+            vec!["evaluation accuracy".to_string(), percent(Some(o.accuracy))],
+            vec!["evaluated on".to_string(), o.evaluation.clone()],
             vec!["epochs".to_string(), o.epochs.to_string()],
             vec!["train seconds".to_string(), format!("{:.1}", o.train_seconds)],
         ];
@@ -208,14 +244,17 @@ impl RunRecord {
             seed: self.seed,
             device: self.device.clone(),
             epochs: self.outcome.epochs,
-            accuracy: self.outcome.accuracy,
             reported: self.reported,
+            metric: self.metric,
+            like_for_like: self.like_for_like,
+            accuracy: self.outcome.accuracy,
             train_seconds: self.outcome.train_seconds,
         }
     }
 }
 
-/// One row of `summary.json`.
+/// One row of `summary.json`: the tutorial's number beside ours measured the same way
+/// (`like_for_like`), and the run's evaluation accuracy as a column of its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SummaryRow {
     /// Experiment id.
@@ -226,12 +265,47 @@ pub struct SummaryRow {
     pub device: String,
     /// Epochs (or fits) trained.
     pub epochs: usize,
-    /// Reproduced accuracy, percent.
-    pub accuracy: f64,
     /// The tutorial's number, percent.
     pub reported: Option<f64>,
+    /// How the tutorial measured it (`datasets/reported.json`'s `metric`).
+    pub metric: Metric,
+    /// Ours, measured as the tutorial measured its number, percent.
+    pub like_for_like: f64,
+    /// The run's evaluation accuracy (`outcome.accuracy`: fresh data where the tutorial makes
+    /// it, the training windows for the alphabet), percent.
+    pub accuracy: f64,
     /// Seconds of training.
     pub train_seconds: f64,
+}
+
+impl SummaryRow {
+    /// The columns of the summary table.
+    pub const HEADERS: [&str; 9] = [
+        "experiment",
+        "seed",
+        "device",
+        "tutorial",
+        "ours, same measure",
+        "measured as",
+        "evaluation accuracy",
+        "epochs",
+        "train s",
+    ];
+
+    /// This row's cells, in the order of [`SummaryRow::HEADERS`].
+    pub fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.seed.to_string(),
+            self.device.clone(),
+            percent(self.reported),
+            percent(Some(self.like_for_like)),
+            self.metric.words().to_string(),
+            percent(Some(self.accuracy)),
+            self.epochs.to_string(),
+            format!("{:.1}", self.train_seconds),
+        ]
+    }
 }
 
 /// `results/summary.json`.
@@ -248,7 +322,15 @@ impl Summary {
         if !path.exists() {
             return Ok(Self::default());
         }
-        Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+        serde_json::from_str(&std::fs::read_to_string(&path)?).map_err(|e| {
+            Error::invalid(
+                "summary",
+                format!(
+                    "{} cannot be read ({e}); `lstm-lab reproduce` with every experiment writes it anew",
+                    path.display()
+                ),
+            )
+        })
     }
 
     /// Replaces the rows of the ids (and device) in `rows` with `rows`, keeping the others.
@@ -274,40 +356,15 @@ impl Summary {
         let bars: Vec<(String, Option<f64>, f64)> = self
             .runs
             .iter()
-            .map(|r| (r.id.clone(), r.reported, r.accuracy))
+            .map(|r| (r.id.clone(), r.reported, r.like_for_like))
             .collect();
         accuracy_bars(&bars, title)
     }
 
     /// Notebook display (evcxr): the table `summary.md` holds, as HTML.
     pub fn evcxr_display(&self) {
-        let rows: Vec<Vec<String>> = self
-            .runs
-            .iter()
-            .map(|r| {
-                vec![
-                    r.id.clone(),
-                    r.seed.to_string(),
-                    r.device.clone(),
-                    percent(r.reported),
-                    percent(Some(r.accuracy)),
-                    r.epochs.to_string(),
-                    format!("{:.1}", r.train_seconds),
-                ]
-            })
-            .collect();
-        crate::notebook::show_table(
-            &[
-                "experiment",
-                "seed",
-                "device",
-                "reported",
-                "reproduced",
-                "epochs",
-                "train s",
-            ],
-            &rows,
-        );
+        let rows: Vec<Vec<String>> = self.runs.iter().map(SummaryRow::cells).collect();
+        crate::notebook::show_table(&SummaryRow::HEADERS, &rows);
     }
 
     /// Total training seconds.
@@ -317,20 +374,12 @@ impl Summary {
 
     /// The summary as a markdown table.
     pub fn to_markdown(&self) -> String {
-        let mut md = String::from(
-            "| experiment | seed | device | reported | reproduced | epochs | train s |\n|---|---:|---|---:|---:|---:|---:|\n",
+        let mut md = format!(
+            "| {} |\n|---|---:|---|---:|---:|---|---:|---:|---:|\n",
+            SummaryRow::HEADERS.join(" | ")
         );
         for r in &self.runs {
-            md.push_str(&format!(
-                "| {} | {} | {} | {} | {:.2}% | {} | {:.1} |\n",
-                r.id,
-                r.seed,
-                r.device,
-                percent(r.reported),
-                r.accuracy,
-                r.epochs,
-                r.train_seconds
-            ));
+            md.push_str(&format!("| {} |\n", r.cells().join(" | ")));
         }
         md.push_str(&format!(
             "\nTotal training time: {:.1} s over {} runs.\n",

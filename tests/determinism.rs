@@ -37,6 +37,7 @@ fn train(seed: u64) -> Vec<Vec<f32>> {
 #[test]
 fn same_seed_gives_bit_identical_weights() {
     let (a, b) = (train(42), train(42));
+    assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(
             x.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),

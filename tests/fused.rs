@@ -6,6 +6,7 @@
 //! Runs on the CPU and, with `--features wgpu`, on the wgpu device (10x looser, as the Keras
 //! parity tests: GPU kernels sum in another order).
 
+mod common;
 use burn::module::Param;
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use lstm_lab::fused::adam_update;
@@ -33,16 +34,7 @@ fn close(what: &str, a: Tensor<3>, b: Tensor<3>, tol: f32) {
         a.into_data().try_to_vec::<f32>().expect("f32"),
         b.into_data().try_to_vec::<f32>().expect("f32"),
     );
-    assert_eq!(a.len(), b.len(), "{what}: lengths");
-    let worst = a
-        .iter()
-        .zip(&b)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0f32, f32::max);
-    assert!(
-        worst <= tol,
-        "{what}: max |fused - reference| = {worst:e} > {tol:e}"
-    );
+    common::assert_close(what, &a, &b, tol);
 }
 
 fn as3<const D: usize>(t: Tensor<D>) -> Tensor<3> {

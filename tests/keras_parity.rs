@@ -180,10 +180,7 @@ fn check_loss_and_gradients(device: &Device, tol: Tol) {
         ours.push(to_vec(model.head.kernel.val().grad(&grads).unwrap()));
         ours.push(to_vec(model.head.bias.val().grad(&grads).unwrap()));
         let keras: Vec<Vec<f32>> = fx["grads"].as_array().unwrap().iter().map(values).collect();
-        assert_eq!(ours.len(), keras.len());
-        for (i, (o, k)) in ours.iter().zip(&keras).enumerate() {
-            assert_close(&format!("{name} gradient of weight {i}"), o, k, tol.value);
-        }
+        assert_all_close(&format!("{name} gradient of weight"), &ours, &keras, tol.value);
     }
 }
 
@@ -215,9 +212,8 @@ fn check_adam_steps(device: &Device, tol: Tol) {
                 _ => continue,
             };
             let keras = weight_list(&fx[key]);
-            for (i, (o, k)) in model_weights(learner.model()).iter().zip(&keras).enumerate() {
-                assert_close(&format!("{name} {key} weight {i}"), o, k, tol.value);
-            }
+            let ours = model_weights(learner.model());
+            assert_all_close(&format!("{name} {key} weight"), &ours, &keras, tol.value);
         }
         assert_eq!(learner.optimizer().iterations(), 3);
     }
@@ -227,6 +223,8 @@ fn check_adam_steps(device: &Device, tol: Tol) {
 fn check_stateful_carry(device: &Device, tol: Tol) {
     let fx = fixture("stateful");
     let mut learner = Learner::new(load_model(&fx, device), true).unwrap();
+    let batches = fx["train_x"].as_array().unwrap().len();
+    assert_eq!(batches, fx["carried_outputs"].as_array().unwrap().len());
     for (i, (x, want)) in fx["train_x"]
         .as_array()
         .unwrap()

@@ -38,14 +38,11 @@ fn loss_follows_keras_step_for_step_until_training_turns_unstable() {
         .fit(&x, &y, &config, &mut StdRng::seed_from_u64(0))
         .unwrap();
     let stable = 120;
-    let worst = history.loss[..stable]
-        .iter()
-        .zip(&keras_loss[..stable])
-        .map(|(o, k)| (o - k).abs())
-        .fold(0.0f32, f32::max);
-    assert!(
-        worst <= 1e-5,
-        "largest loss gap over the first {stable} epochs: {worst:e}"
+    assert_close(
+        &format!("loss over the first {stable} epochs"),
+        &history.loss[..stable],
+        &keras_loss[..stable],
+        1e-5,
     );
     assert_eq!(history.loss.len(), 500);
 }

@@ -39,8 +39,10 @@ fn ids_round_trip_and_summary_merges_by_id() {
         seed,
         device: "cpu".into(),
         epochs: 1,
-        accuracy,
         reported: None,
+        metric: lstm_lab::report::Metric::Evaluation,
+        like_for_like: accuracy,
+        accuracy,
         train_seconds: 1.0,
     };
     let mut summary = Summary {
@@ -63,7 +65,7 @@ fn ids_round_trip_and_summary_merges_by_id() {
     assert!(
         summary
             .to_markdown()
-            .contains("| echo-whole | 2 | cpu | - | 90.00% | 1 | 1.0 |")
+            .contains("| echo-whole | 2 | cpu | - | 90.00% | evaluation | 90.00% | 1 | 1.0 |")
     );
 }
 
@@ -93,9 +95,26 @@ fn a_rerun_agrees_with_its_saved_record_and_a_changed_one_does_not() {
         .unwrap();
 
     let mut changed = saved.clone();
-    changed.outcome.history.loss[4] += 1e-6;
+    changed.outcome.history.loss[4] += 1e-3;
+    changed.outcome.history.loss[7] -= 2e-3;
     let err = record.check_agrees_with(&changed).unwrap_err().to_string();
-    assert!(err.contains("vanilla-index: history differs"), "{err}");
+    let (ours, theirs) = (record.outcome.history.loss[4], changed.outcome.history.loss[4]);
+    assert_eq!(
+        err,
+        format!(
+            "vanilla-index: loss history differs from the saved run first at index 4: {ours:?} \
+             here, {theirs:?} saved (2 of 10 entries differ, the largest by {:e})",
+            (f64::from(record.outcome.history.loss[7]) - f64::from(changed.outcome.history.loss[7])).abs()
+        )
+    );
+    assert!(err.lines().count() <= 5 && err.len() < 400, "{err}");
+    let mut nan = saved.clone();
+    nan.outcome.history.loss[0] = f32::NAN;
+    let err = record.check_agrees_with(&nan).unwrap_err().to_string();
+    assert!(
+        err.contains("first at index 0") && err.contains("NaN saved"),
+        "{err}"
+    );
     let missing = RunRecord::load(&dir, "echo-whole").unwrap_err().to_string();
     assert!(missing.contains("run `lstm-lab reproduce` first"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -117,4 +136,53 @@ fn the_summary_chart_labels_every_experiment() {
         (reported + 1, summary.runs.len() + 1),
         "bars plus legend swatches"
     );
+}
+
+/// The headline table compares like with like: each row's tutorial number sits beside ours
+/// measured the way `datasets/reported.json` says the tutorial measured it.
+#[test]
+fn each_headline_row_is_measured_as_the_tutorial_measured_its_number() {
+    use lstm_lab::report::RunRecord;
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/results"));
+    let summary = Summary::load(dir).unwrap();
+    let all = reported().unwrap();
+    assert_eq!(summary.runs.len(), Experiment::ALL.len());
+    for row in &summary.runs {
+        let r = &all[&row.id];
+        assert_eq!(row.metric, r.metric, "{}: summary.json's measure", row.id);
+        assert_eq!(row.reported, r.reported, "{}: the tutorial's number", row.id);
+        let record = RunRecord::load(dir, &row.id).unwrap();
+        assert_eq!(
+            record.metric, r.metric,
+            "{}: results/{}.json's measure",
+            row.id, row.id
+        );
+        let measured = r.metric.of(&record.outcome);
+        assert_eq!(
+            row.like_for_like.to_bits(),
+            measured.to_bits(),
+            "{}: like for like",
+            row.id
+        );
+        assert_eq!(
+            row.accuracy.to_bits(),
+            record.outcome.accuracy.to_bits(),
+            "{}",
+            row.id
+        );
+        let md = summary.to_markdown();
+        let line = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {} |", row.id)))
+            .unwrap();
+        assert!(
+            line.contains(&format!("| {:.2}% | {} |", measured, r.metric.words())),
+            "{line}"
+        );
+    }
+    // The three tutorials that print a training accuracy are compared with ours, not with the
+    // evaluation on fresh sequences.
+    for id in ["randint-echo", "echo-whole", "echo-partial"] {
+        assert_eq!(all[id].metric, lstm_lab::report::Metric::LastFit, "{id}");
+    }
 }

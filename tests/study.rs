@@ -30,6 +30,7 @@ fn part(shard: Option<Shard>, runs: Vec<SeedRun>) -> Part {
         shard,
         epochs: EPOCHS,
         device: "cpu".into(),
+        hosts: vec![lstm_lab::host::Host::this()],
         runs,
     }
 }
@@ -61,6 +62,26 @@ fn jobs_do_not_change_the_numbers() {
         .unwrap();
     assert_eq!(cell.accuracy, single.accuracy);
     assert_eq!(cell.loss, single.history.loss);
+
+    // A changed number is named in a few lines: run, field, index, both values, how many differ.
+    let mut changed = cell.clone();
+    changed.loss[1] = 4.25;
+    let err = cell.check_agrees_with(&changed).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "echo-partial seed 5: loss curve differs from the saved run first at index 1: {:?} here, \
+             4.25 saved (1 of 3 entries differ, the largest by {:e})",
+            cell.loss[1],
+            (f64::from(cell.loss[1]) - 4.25).abs()
+        )
+    );
+    changed.loss.pop();
+    let err = cell.check_agrees_with(&changed).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "echo-partial seed 5: loss curve differs from the saved run: 3 entries here, 2 saved"
+    );
 }
 
 #[test]

@@ -185,17 +185,37 @@ impl<'a> Mat<'a> {
     }
 
     fn check(&self, rows: usize, cols: usize, what: &str) {
+        assert!(rows > 0 && cols > 0, "{what}: a {rows}x{cols} view is empty");
         let last = (rows - 1) * self.rs + (cols - 1) * self.cs;
         assert!(
-            rows > 0 && cols > 0 && last < self.data.len(),
+            last < self.data.len(),
             "{what}: a {rows}x{cols} view needs index {last}, the buffer has {}",
             self.data.len()
         );
     }
 }
 
+/// The longest sum one call hands to the `gemm` crate: every product's `k` is cut into
+/// consecutive chunks of this many terms, each summed on its own and added to `dst` in order.
+///
+/// `gemm` 0.19 sums up to 512 terms in one block whatever the host, but for `k > 512` it picks its
+/// block (`kc`) from the host's L1 geometry (gemm-common's `kernel_params`): 1024 on a 48 KiB
+/// 12-way L1, 512 on a 32 KiB 8-way one. A different block changes the order of the sum, and so
+/// the last bits of every result. With `k <= 512` in every call there is one order on every
+/// x86-64 host with AVX2 + FMA (`gemm` and `pulp` are built without their AVX-512 paths).
+pub const K_CHUNK: usize = 512;
+
+/// The largest `k` any call of [`gemm`] has handed to the `gemm` crate in this process: at most
+/// [`K_CHUNK`] (the host-independence test reads it).
+pub fn longest_k() -> usize {
+    LONGEST_K.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static LONGEST_K: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// `dst = (accumulate ? dst : 0) + lhs * rhs` for `lhs [m, k]`, `rhs [k, n]` and a row-major
-/// `dst [m, n]` with row stride `dst_rs`. Single-threaded: the matrices of these tutorials are
+/// `dst [m, n]` with row stride `dst_rs`, summed over `k` in chunks of [`K_CHUNK`] so that the
+/// bits do not depend on the host's caches. Single-threaded: the matrices of these tutorials are
 /// small enough that splitting them costs more than it saves.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm(
@@ -208,11 +228,45 @@ pub fn gemm(
     lhs: Mat<'_>,
     rhs: Mat<'_>,
 ) {
+    Mat::strided(dst, dst_rs).check(m, n, "gemm dst");
+    if k == 0 && !accumulate {
+        for row in 0..m {
+            dst[row * dst_rs..][..n].fill(0.0);
+        }
+    }
+    for start in (0..k).step_by(K_CHUNK) {
+        let kc = K_CHUNK.min(k - start);
+        // lhs columns and rhs rows start..start + kc
+        let lhs = Mat {
+            data: &lhs.data[(start * lhs.cs).min(lhs.data.len())..],
+            ..lhs
+        };
+        let rhs = Mat {
+            data: &rhs.data[(start * rhs.rs).min(rhs.data.len())..],
+            ..rhs
+        };
+        gemm_block(m, n, kc, dst, dst_rs, accumulate || start > 0, lhs, rhs);
+    }
+}
+
+/// One call of the `gemm` crate, `k <= K_CHUNK`.
+#[allow(clippy::too_many_arguments)]
+fn gemm_block(
+    m: usize,
+    n: usize,
+    k: usize,
+    dst: &mut [f32],
+    dst_rs: usize,
+    accumulate: bool,
+    lhs: Mat<'_>,
+    rhs: Mat<'_>,
+) {
+    debug_assert!(k <= K_CHUNK);
     lhs.check(m, k, "gemm lhs");
     rhs.check(k, n, "gemm rhs");
-    Mat::strided(dst, dst_rs).check(m, n, "gemm dst");
-    // SAFETY: the three checks above keep every index the kernel touches inside its slice, and
-    // `dst` is borrowed mutably, so it cannot alias `lhs` or `rhs`.
+    LONGEST_K.fetch_max(k, std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: the checks of `lhs`, `rhs` and (in `gemm`) `dst` keep every index the kernel
+    // touches inside its slice, and `dst` is borrowed mutably, so it cannot alias `lhs` or `rhs`.
     unsafe {
         gemm::gemm(
             m,

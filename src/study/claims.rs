@@ -503,6 +503,7 @@ impl Study {
                         .and_then(|k| k.reach)
                         .map_or("-".into(), |r| format!("{:.0}%", 100.0 * r)),
                     c.keras_verdict.map_or("-", Verdict::words).to_string(),
+                    c.fisher_p.map_or("-".into(), |p| format!("{p:.3}")),
                     c.mann_whitney_p.map_or("-".into(), |p| format!("{p:.3}")),
                 ]
             })
@@ -517,6 +518,7 @@ impl Study {
                 "Keras: mean ± sd",
                 "Keras reach",
                 "Keras verdict",
+                "Fisher p",
                 "Mann-Whitney p",
             ],
             &rows,

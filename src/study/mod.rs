@@ -19,6 +19,7 @@
 pub mod claims;
 
 use crate::error::{Error, Result};
+use crate::host::Host;
 use crate::parallel::parallel_map;
 use crate::report::Metric;
 use crate::tutorials::{Experiment, RunOptions};
@@ -62,25 +63,23 @@ impl SeedRun {
     /// seconds.
     pub fn check_agrees_with(&self, other: &SeedRun) -> Result<()> {
         let id = format!("{} seed {}", self.experiment, self.seed);
-        let differ = |field, ours, saved| Error::unless_same(&id, field, ours, saved);
-        differ(
+        let id = id.as_str();
+        Error::unless_same(
+            id,
             "experiment",
             self.experiment.to_string(),
             other.experiment.to_string(),
         )?;
-        differ("seed", self.seed.to_string(), other.seed.to_string())?;
-        differ("epochs", self.epochs.to_string(), other.epochs.to_string())?;
-        differ("accuracy", self.accuracy.to_string(), other.accuracy.to_string())?;
-        differ(
+        Error::unless_same(id, "seed", self.seed, other.seed)?;
+        Error::unless_same(id, "epochs", self.epochs, other.epochs)?;
+        Error::unless_same(id, "accuracy", self.accuracy, other.accuracy)?;
+        Error::unless_same(
+            id,
             "last fit accuracy",
-            self.last_fit_accuracy.to_string(),
-            other.last_fit_accuracy.to_string(),
+            self.last_fit_accuracy,
+            other.last_fit_accuracy,
         )?;
-        differ(
-            "loss curve",
-            format!("{:?}", self.loss),
-            format!("{:?}", other.loss),
-        )
+        Error::unless_same_values(id, "loss curve", &self.loss, &other.loss)
     }
 }
 
@@ -182,6 +181,9 @@ pub struct Part {
     pub epochs: Option<usize>,
     /// `cpu` or `wgpu`.
     pub device: String,
+    /// The machines the runs were made on (one per part merged in).
+    #[serde(default)]
+    pub hosts: Vec<Host>,
     /// The runs, in grid order.
     pub runs: Vec<SeedRun>,
 }
@@ -307,11 +309,18 @@ pub fn merge(parts: &[(PathBuf, Part)]) -> Result<Part> {
         ));
     }
     runs.sort_by_key(|r| (r.experiment, r.seed));
+    let mut hosts: Vec<Host> = Vec::new();
+    for host in parts.iter().flat_map(|(_, p)| &p.hosts) {
+        if !hosts.contains(host) {
+            hosts.push(host.clone());
+        }
+    }
     Ok(Part {
         grid: first.grid.clone(),
         shard: None,
         epochs: first.epochs,
         device: first.device.clone(),
+        hosts,
         runs,
     })
 }

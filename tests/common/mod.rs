@@ -130,13 +130,56 @@ pub fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
     t.into_data().try_into_vec_as::<f32>().unwrap()
 }
 
-/// Largest absolute difference; panics on a length mismatch.
+/// Largest absolute difference; NaN when either side holds a NaN or an infinity (so that any
+/// `d <= tol` fails); panics on a length mismatch.
 pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len(), "lengths differ");
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    assert_eq!(
+        a.len(),
+        b.len(),
+        "lengths differ: {} against {}",
+        a.len(),
+        b.len()
+    );
+    let mut worst = 0.0f32;
+    for (x, y) in a.iter().zip(b) {
+        if !x.is_finite() || !y.is_finite() {
+            return f32::NAN;
+        }
+        worst = worst.max((x - y).abs());
+    }
+    worst
 }
 
+/// Asserts that `ours` and `keras` have the same length, hold only finite numbers and differ by
+/// at most `tol` anywhere.
 pub fn assert_close(what: &str, ours: &[f32], keras: &[f32], tol: f32) {
+    assert_eq!(
+        ours.len(),
+        keras.len(),
+        "{what}: {} values here, {} in the reference",
+        ours.len(),
+        keras.len()
+    );
+    if let Some(i) = (0..ours.len()).find(|&i| !ours[i].is_finite() || !keras[i].is_finite()) {
+        panic!(
+            "{what}: entry {i} is not finite ({} here, {} in the reference)",
+            ours[i], keras[i]
+        );
+    }
     let d = max_abs_diff(ours, keras);
-    assert!(d <= tol, "{what}: max |ours - keras| = {d:e} > {tol:e}");
+    assert!(d <= tol, "{what}: max |ours - reference| = {d:e} > {tol:e}");
+}
+
+/// [`assert_close`] over two lists of tensors' values, which must be as many.
+pub fn assert_all_close(what: &str, ours: &[Vec<f32>], keras: &[Vec<f32>], tol: f32) {
+    assert_eq!(
+        ours.len(),
+        keras.len(),
+        "{what}: {} tensors here, {} in the reference",
+        ours.len(),
+        keras.len()
+    );
+    for (i, (o, k)) in ours.iter().zip(keras).enumerate() {
+        assert_close(&format!("{what} {i}"), o, k, tol);
+    }
 }
