@@ -128,25 +128,8 @@ pub fn trace(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<LstmTr
 /// - x: `[samples, steps, features]`; y: the targets, `[samples, out_steps, classes]`
 /// - returns `[steps]`
 pub fn input_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result<Vec<f32>> {
-    let device = model.encoder.kernel.val().device();
-    if !model.encoder.kernel.val().is_autodiff() {
-        return Err(Error::invalid(
-            "device",
-            "input gradients need the model on an autodiff device: use `device.autodiff()`",
-        ));
-    }
-    let [samples, steps, features] = x.shape();
-    if samples == 0 {
-        return Err(Error::Empty { what: "the input X" });
-    }
-    if features != model.features() || y.len() != samples {
-        return Err(Error::Shape {
-            context: "X [samples, features] vs the model and y",
-            expected: vec![y.len(), model.features()],
-            actual: vec![samples, features],
-        });
-    }
-    let xt = x.to_tensor(&device).require_grad();
+    let (xt, steps) = gradient_input(model, x, y)?;
+    let device = xt.device();
     let targets = y.to_tensor(&device);
     let mask = model.output_mask(&xt);
     let (logits, _) = model.forward(xt.clone(), None);
@@ -163,31 +146,14 @@ pub fn input_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result
 /// - x: `[samples, steps, features]`; y: `[samples, 1, classes]`
 /// - returns `[steps]`
 pub fn cell_path_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result<Vec<f32>> {
-    let device = model.encoder.kernel.val().device();
-    if !model.encoder.kernel.val().is_autodiff() {
-        return Err(Error::invalid(
-            "device",
-            "input gradients need the model on an autodiff device: use `device.autodiff()`",
-        ));
-    }
     if model.topology != crate::models::Topology::ManyToOne || model.mask_value.is_some() {
         return Err(Error::invalid(
             "model",
             "the cell path is traced for a many-to-one model without masking",
         ));
     }
-    let [samples, steps, features] = x.shape();
-    if samples == 0 || steps == 0 {
-        return Err(Error::Empty { what: "the input X" });
-    }
-    if features != model.features() || y.len() != samples {
-        return Err(Error::Shape {
-            context: "X [samples, features] vs the model and y",
-            expected: vec![y.len(), model.features()],
-            actual: vec![samples, features],
-        });
-    }
-    let xt = x.to_tensor(&device).require_grad();
+    let (xt, steps) = gradient_input(model, x, y)?;
+    let (device, samples) = (xt.device(), x.len());
     let lstm = &model.encoder;
     let projected = lstm.project(xt.clone()); // [samples, steps, 4u]
     let mut state = lstm.zero_state(samples, &device);
@@ -258,6 +224,30 @@ pub fn answers_changed_by(model: &LstmModel, x: &Array3, step: usize, values: us
     let answers = |x: &Array3| Array3::from_tensor(model.forward(x.to_tensor(&device), None).0).argmax();
     let (before, after) = (answers(x), answers(&changed));
     Ok(before.iter().zip(&after).filter(|(b, a)| b != a).count())
+}
+
+/// `x` as a tensor that records its gradient, on the model's (autodiff) device, and its steps;
+/// refuses a model off autodiff, an empty `x`, and `x` or `y` that do not fit the model.
+fn gradient_input(model: &LstmModel, x: &Array3, y: &Array3) -> Result<(Tensor<3>, usize)> {
+    let device = model.encoder.kernel.val().device();
+    if !model.encoder.kernel.val().is_autodiff() {
+        return Err(Error::invalid(
+            "device",
+            "input gradients need the model on an autodiff device: use `device.autodiff()`",
+        ));
+    }
+    let [samples, steps, features] = x.shape();
+    if samples == 0 || steps == 0 {
+        return Err(Error::Empty { what: "the input X" });
+    }
+    if features != model.features() || y.len() != samples {
+        return Err(Error::Shape {
+            context: "X [samples, features] vs the model and y",
+            expected: vec![y.len(), model.features()],
+            actual: vec![samples, features],
+        });
+    }
+    Ok((x.to_tensor(&device).require_grad(), steps))
 }
 
 /// `|dL/dx_t|` for each step `t`, averaged over the samples.
@@ -384,5 +374,77 @@ mod tests {
                 "step {t}: backprop {norm}, finite differences {fd}"
             );
         }
+    }
+
+    /// Without a recurrent kernel the hidden state feeds nothing forward, so cutting its path
+    /// changes nothing; with one, the cell path alone carries less to the early steps.
+    #[test]
+    fn the_cell_path_is_the_whole_gradient_when_h_feeds_nothing_forward() {
+        use crate::layers::{Dense, LstmConfig};
+        use crate::models::LstmModel;
+        use rand::RngExt;
+        let device = Device::flex().autodiff();
+        let mut rng = StdRng::seed_from_u64(4);
+        let (d, u, steps, classes) = (3, 5, 6, 4);
+        let mut draw = |n: usize| (0..n).map(|_| rng.random_range(-0.9f32..0.9)).collect::<Vec<_>>();
+        let (kernel, recurrent, bias) = (draw(d * 4 * u), draw(u * 4 * u), draw(4 * u));
+        let (head_w, x_values) = (draw(u * classes), draw(2 * steps * d));
+        let model = |recurrent: Vec<f32>| {
+            let lstm = LstmConfig::new(d, u)
+                .unwrap()
+                .load(kernel.clone(), recurrent, bias.clone(), &device)
+                .unwrap();
+            let head = Dense::load(head_w.clone(), vec![0.0; classes], u, classes, &device).unwrap();
+            LstmModel::from_layers(lstm, None, head, Topology::ManyToOne).unwrap()
+        };
+        let x = Array3::new(x_values, [2, steps, d]).unwrap();
+        let y = Array3::new(vec![0., 1., 0., 0., 0., 0., 0., 1.], [2, 1, classes]).unwrap();
+        let plain = model(vec![0.0; u * 4 * u]);
+        let (whole, cell) = (
+            input_gradient_norms(&plain, &x, &y).unwrap(),
+            cell_path_gradient_norms(&plain, &x, &y).unwrap(),
+        );
+        for t in 0..steps {
+            assert!(
+                (whole[t] - cell[t]).abs() <= 1e-6 * whole[t].max(1e-12),
+                "step {t}: {whole:?} vs {cell:?}"
+            );
+        }
+        let recurrent_model = model(recurrent);
+        let whole = input_gradient_norms(&recurrent_model, &x, &y).unwrap();
+        let cell = cell_path_gradient_norms(&recurrent_model, &x, &y).unwrap();
+        assert!(
+            (0..steps - 1).any(|t| (whole[t] - cell[t]).abs() > 1e-4 * whole[t]),
+            "{whole:?} vs {cell:?}"
+        );
+        assert!(cell.iter().all(|g| g.is_finite()));
+    }
+
+    #[test]
+    fn interventions_count_changed_answers_and_refuse_bad_steps() {
+        let device = Device::flex();
+        let model = ModelConfig::new(4, 3, 5, 3, Topology::ManyToOne)
+            .unwrap()
+            .init(&mut StdRng::seed_from_u64(6), &device)
+            .unwrap();
+        let hot = |v: usize| (0..3).map(move |c| if c == v { 1.0 } else { 0.0 });
+        let values: Vec<f32> = (0..6 * 4).flat_map(|i| hot(i % 3)).collect();
+        let x = Array3::new(values, [6, 4, 3]).unwrap();
+        for step in 0..4 {
+            assert!(answers_changed_by(&model, &x, step, 3).unwrap() <= 6);
+        }
+        assert!(
+            answers_changed_by(&model, &x, 4, 3)
+                .unwrap_err()
+                .to_string()
+                .contains("past the last")
+        );
+        assert!(
+            answers_changed_by(&model, &x, 0, 2)
+                .unwrap_err()
+                .to_string()
+                .contains("not one-hot")
+        );
+        assert!(answers_changed_by(&model, &x, 0, 1).is_err());
     }
 }

@@ -350,7 +350,7 @@ impl Dense {
 /// - `d b = a^T d out` sums over `m` (hence the row blocks of `a`).
 pub fn matmul(a: Tensor<2>, b: Tensor<2>) -> Tensor<2> {
     let ([m, k], [_, n]) = (a.dims(), b.dims());
-    if m.max(k).max(n) <= K_CHUNK {
+    if m.max(k).max(n) <= K_CHUNK || k == 0 {
         return a.matmul(b);
     }
     let blocks = |len: usize| (0..len).step_by(K_CHUNK).map(move |s| (s, K_CHUNK.min(len - s)));
@@ -368,7 +368,7 @@ pub fn matmul(a: Tensor<2>, b: Tensor<2>) -> Tensor<2> {
                                 .matmul(b_cols.clone().narrow(0, d, dl))
                         })
                         .reduce(|sum, part| sum + part)
-                        .expect("k > 0") // [rl, cl]
+                        .expect("k > 0, checked above") // [rl, cl]
                 })
                 .collect();
             Tensor::cat(cols, 1) // [rl, n]

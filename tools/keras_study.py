@@ -29,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "bench"))
 from experiments import EXPERIMENTS  # noqa: E402
+from run import cpu_name  # noqa: E402
 
 SLOW = ("randint-echo", "echo-partial")
 FIELDS = ("experiment", "seed", "accuracy", "last_fit_accuracy", "train_seconds")
@@ -42,17 +43,6 @@ def write_json(path, value):
         json.dump(value, f, indent=1)
         f.write("\n")
     os.replace(tmp, path)
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def run_path(runs, name, seed):
@@ -110,7 +100,7 @@ def main():
     if os.path.exists(args.out):
         with open(args.out) as f:
             done = {(r["experiment"], r["seed"]) for r in json.load(f)["runs"]}
-    host = {"cpu": cpu_model(), "machine": platform.machine(), "cores": os.cpu_count(), "node": platform.node()}
+    host = {"cpu": cpu_name(), "machine": platform.machine(), "cores": os.cpu_count(), "node": platform.node()}
     # Round-robin over experiments, seed by seed, so that an interrupted study has every experiment.
     todo = []
     for i in range(max(args.seeds, args.slow_seeds)):
