@@ -43,12 +43,15 @@ keras-study *args:
     .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt
     .venv-keras/bin/python tools/keras_study.py {{args}}
 
-# What the notebooks need: evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv).
+# What the notebooks need: evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv),
+# then lstm_lab built for the notebooks (target/evcxr), with progress, so that a notebook's first
+# cell runs in seconds. About 15 min on 2 cores from a fresh clone, seconds once done.
 setup:
     cargo install --locked evcxr_jupyter --version {{evcxr_version}}
     evcxr_jupyter --install
     python3 -m venv .venv
     .venv/bin/pip install --quiet -r tools/requirements-notebooks.txt
+    {{python}} tools/run_notebooks.py --warm
 
 # It shares the notebooks' build folder (target/evcxr) and evcxr's cache, so a notebook that
 # `just notebooks` has run starts in seconds.
@@ -65,6 +68,16 @@ lab-install:
 # `just lab`, tested headless.
 lab-test *paths: lab-install
     {{python}} tools/lab.py --test {{paths}}
+
+# Debian's Chromium and playwright-core (npm, no browser download) for `just lab-browser-test`.
+browser-setup:
+    command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+    npm ci --prefix tools/browser --no-audit --no-fund --silent
+
+# Every committed notebook opened untrusted (as after a clone) in JupyterLab, in Chromium: fails
+# unless each chart stored in a notebook is drawn; screenshots of 02 and 04 in docs/screenshots/.
+lab-browser-test *paths: lab-install browser-setup
+    {{python}} tools/lab.py --browser-test {{paths}}
 
 # Execute every notebook (or the ones named) in place, headless; fails on any error, panic or stderr output.
 notebooks *paths:

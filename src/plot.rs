@@ -26,10 +26,67 @@ impl Svg {
         self.0
     }
 
-    /// Notebook display (evcxr): the chart itself.
+    /// The chart as a PNG: the SVG rendered by resvg at its own size (Jupyter shows a PNG at its
+    /// pixel width), with the system's sans-serif font (DejaVu Sans where it is installed).
+    pub fn to_png(&self) -> Result<Vec<u8>> {
+        let options = resvg::usvg::Options {
+            fontdb: fonts().clone(),
+            ..Default::default()
+        };
+        let tree = resvg::usvg::Tree::from_str(&self.0, &options)
+            .map_err(|e| Error::invalid("chart", format!("the SVG cannot be parsed: {e}")))?;
+        let size = tree
+            .size()
+            .to_int_size()
+            .scale_by(PNG_SCALE)
+            .ok_or_else(|| Error::invalid("chart", "an SVG of zero size cannot be rendered"))?;
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+            .ok_or_else(|| Error::invalid("chart", "an SVG of zero size cannot be rendered"))?;
+        let scale = resvg::tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE);
+        resvg::render(&tree, scale, &mut pixmap.as_mut());
+        pixmap
+            .encode_png()
+            .map_err(|e| Error::invalid("chart", format!("the PNG cannot be encoded: {e}")))
+    }
+
+    /// Notebook display (evcxr): the chart as one output in two forms, a PNG (what every front
+    /// end draws, an untrusted JupyterLab included) and the SVG (sharper, where it is shown).
     pub fn evcxr_display(&self) {
+        use base64::Engine;
+        match self.to_png() {
+            Ok(png) => crate::notebook::emit(
+                "image/png",
+                &base64::engine::general_purpose::STANDARD.encode(png),
+            ),
+            Err(e) => eprintln!("{e}"),
+        }
         crate::notebook::emit("image/svg+xml", &self.0);
     }
+}
+
+/// The PNG's pixels per SVG unit.
+const PNG_SCALE: f32 = 1.0;
+
+/// The system's fonts, loaded once, with `sans-serif` (the charts' font) mapped to the first of
+/// DejaVu Sans, Liberation Sans and Arial that is installed.
+fn fonts() -> &'static std::sync::Arc<resvg::usvg::fontdb::Database> {
+    static FONTS: std::sync::OnceLock<std::sync::Arc<resvg::usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut db = resvg::usvg::fontdb::Database::new();
+        db.load_system_fonts();
+        let installed = |family: &str| {
+            db.faces()
+                .any(|f| f.families.iter().any(|(name, _)| name == family))
+        };
+        if let Some(family) = ["DejaVu Sans", "Liberation Sans", "Arial"]
+            .into_iter()
+            .find(|f| installed(f))
+        {
+            db.set_sans_serif_family(family);
+        }
+        std::sync::Arc::new(db)
+    })
 }
 
 impl std::fmt::Display for Svg {
@@ -909,6 +966,26 @@ impl<'a> Heatmap<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The PNG has the SVG's size, and the title's text is drawn (the system has a font): the
+    /// top band holding the title has dark pixels, as it does in the SVG.
+    #[test]
+    fn charts_render_to_png_with_their_text() {
+        let names = vec!["A".to_string(), "B".to_string()];
+        let confusion = Confusion::new(&[0, 0, 0, 1], &[0, 0, 1, 1], names).unwrap();
+        let svg = confusion_heatmap(&confusion, "toy: confusion").unwrap();
+        let png = svg.to_png().unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+        let tree = resvg::usvg::Tree::from_str(svg.as_str(), &Default::default()).unwrap();
+        assert_eq!(pixmap.width(), tree.size().width().round() as u32);
+        let title_band = &pixmap.pixels()[..pixmap.width() as usize * 30];
+        let dark = title_band
+            .iter()
+            .filter(|p| p.red() < 100 && p.alpha() > 200)
+            .count();
+        assert!(dark > 20, "no text drawn in the title band ({dark} dark pixels)");
+    }
 
     #[test]
     fn moving_average_is_trailing_and_exact() {

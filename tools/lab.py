@@ -5,6 +5,7 @@
     python tools/lab.py                                # open JupyterLab on notebooks/
     python tools/lab.py --test                         # test it on notebooks/00-overview.ipynb
     python tools/lab.py --test notebooks/06-study.ipynb
+    python tools/lab.py --browser-test                 # every chart drawn, untrusted, in Chromium
 
 Both give the server and its kernels the notebooks' evcxr set-up (tools/run_notebooks.py's
 `set_environment`: the shared build folder target/evcxr, evcxr's cache on), so a notebook that
@@ -17,6 +18,13 @@ sent as an `execute_request` over the kernel's websocket. It fails when the serv
 up, when the Rust kernel is not listed, when a cell errors or writes to stderr (evcxr reports a
 `?` error only there), or when a code cell shows nothing. Nothing is written back to the
 notebook; the server's log is target/lab-test-server.log.
+
+The browser test (`--browser-test`, `just lab-browser-test`) starts the same server with an empty
+trust database, so that every notebook is untrusted, as after `git clone`, and opens each
+committed notebook in Debian's Chromium (driven by tools/browser/charts.mjs, playwright-core).
+It counts the charts the page actually draws and fails unless every chart stored in the file is
+drawn. It saves screenshots of notebooks 02 and 04, scrolled to their first chart, in
+docs/screenshots/.
 """
 
 import argparse
@@ -61,7 +69,7 @@ def free_port():
 class Lab:
     """A JupyterLab server on a free local port with a random token, stopped on exit."""
 
-    def __init__(self):
+    def __init__(self, *extra):
         self.port = free_port()
         self.token = secrets.token_hex(16)
         # The server's log goes to a file: a pipe nobody reads would fill and stall it.
@@ -70,7 +78,7 @@ class Lab:
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             lab_command("--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-                        f"--IdentityProvider.token={self.token}"),
+                        f"--IdentityProvider.token={self.token}", *extra),
             stdout=self.log, stderr=subprocess.STDOUT)
 
     def url(self, path):
@@ -172,14 +180,69 @@ async def run_cells(lab, kernel_id, cells):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--test", action="store_true", help="run headless and test it")
-    parser.add_argument("notebook", nargs="?", default=str(NOTEBOOKS / "00-overview.ipynb"),
-                        help="the notebook --test runs (default: 00-overview)")
+    parser.add_argument("--browser-test", action="store_true",
+                        help="open the notebooks untrusted in Chromium and count the charts drawn")
+    parser.add_argument("notebook", nargs="*",
+                        help="the notebook --test runs (default: 00-overview); "
+                             "those --browser-test opens (default: all)")
     args = parser.parse_args()
     set_environment()
+    if args.browser_test:
+        browser_test([Path(p).resolve() for p in args.notebook] or sorted(NOTEBOOKS.glob("*.ipynb")))
+        return
     if not args.test:
         command = lab_command()
         os.execv(command[0], command)
-    test(Path(args.notebook).resolve())
+    test(Path(args.notebook[0] if args.notebook else NOTEBOOKS / "00-overview.ipynb").resolve())
+
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+SHOT_NOTEBOOKS = ("02-vanilla-second-element.ipynb", "04-echo-sequences.ipynb")
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+
+
+def stored_charts(path):
+    """How many outputs of the notebook at `path` hold an image."""
+    nb = nbformat.read(path, as_version=4)
+    return sum(1 for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
+               if any(kind in out.get("data", {}) for kind in IMAGE_TYPES))
+
+
+def browser_test(paths):
+    """Opens each notebook untrusted in Chromium; fails unless every stored chart is drawn."""
+    node_modules = ROOT / "tools" / "browser" / "node_modules"
+    if not node_modules.exists():
+        raise SystemExit(f"{node_modules} is missing: run `just browser-setup`")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # An empty trust database: every notebook is untrusted, as after a clone.
+    lab = Lab("--NotebookNotary.db_file=:memory:", "--LabApp.news_url=")
+    try:
+        start = time.monotonic()
+        lab.wait_until_up()
+        names = [p.relative_to(NOTEBOOKS).as_posix() for p in paths]
+        specs = [f"{n}:{len(nbformat.read(p, as_version=4).cells)}" + (":shot" if n in SHOT_NOTEBOOKS else "")
+                 for p, n in zip(paths, names)]
+        out = subprocess.run(["node", str(ROOT / "tools" / "browser" / "charts.mjs"), lab.url(""),
+                              lab.token, str(SCREENSHOTS), *specs],
+                             capture_output=True, text=True, timeout=1800)
+        if out.returncode != 0:
+            raise SystemExit(f"the browser failed ({out.returncode}):\n{out.stderr[-3000:]}")
+        drawn = {r["notebook"]: r for r in map(json.loads, out.stdout.splitlines())}
+    finally:
+        lab.stop()
+    failures = 0
+    print(f"{'notebook':<36} {'stored':>6} {'drawn':>6} {'png':>4} {'svg':>4}")
+    for path, name in zip(paths, names):
+        stored, seen = stored_charts(path), drawn.get(name, {"drawn": 0, "png": 0, "svg": 0})
+        failures += seen["drawn"] < stored
+        print(f"{name:<36} {stored:>6} {seen['drawn']:>6} {seen['png']:>4} {seen['svg']:>4}"
+              + ("" if seen["drawn"] >= stored else "  FAILED: charts not drawn"))
+    shots = [r["screenshot"] for r in drawn.values() if r.get("screenshot")]
+    print(f"screenshots: {', '.join(os.path.relpath(s, ROOT) for s in shots)} "
+          f"({time.monotonic() - start:.0f} s)")
+    if failures:
+        raise SystemExit(f"{failures} notebook(s) show fewer charts untrusted than they store")
+    print(f"every stored chart is drawn in an untrusted JupyterLab ({len(paths)} notebooks)")
 
 
 def test(path):

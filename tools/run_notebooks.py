@@ -4,6 +4,7 @@
     python tools/run_notebooks.py                 # every notebooks/NN-*.ipynb, in order
     python tools/run_notebooks.py notebooks/03-alphabet-framing.ipynb
     python tools/run_notebooks.py --self-test     # proves that broken notebooks fail
+    python tools/run_notebooks.py --warm          # builds lstm_lab for the notebooks (just setup)
 
 A notebook fails when a cell raises an error (compile errors, and panics: the notebooks call
 `lstm_lab::notebook::exit_on_panic()`), when any cell writes to stderr (evcxr reports a `?`
@@ -15,7 +16,9 @@ printed and written to target/notebook-timings.json.
 
 The notebooks run one after another in one shared evcxr build folder (EVCXR_TMPDIR, default
 target/evcxr) with evcxr's compilation cache on (tools/evcxr/init.evcxr, via EVCXR_CONFIG_DIR):
-the first notebook builds Burn and polars, the others reuse that build.
+the first notebook builds Burn and polars, the others reuse that build. `--warm` (the last step
+of `just setup`) makes that build ahead, with a progress line every 15 s, by running the
+notebooks' set-up cell in a scratch notebook: the first cell a reader runs then takes seconds.
 """
 
 import argparse
@@ -142,6 +145,46 @@ def execute(path, write_back=True, quiet=False):
     return [], timing
 
 
+def warm():
+    """Builds the notebooks' copy of lstm_lab (EVCXR_TMPDIR) by running the set-up cell of
+    notebooks/00-overview.ipynb in a scratch notebook, printing progress while it compiles."""
+    import threading
+
+    overview = nbformat.read(ROOT / "notebooks" / "00-overview.ipynb", as_version=4)
+    setup_cell = next(c for c in overview.cells if c.cell_type == "code" and ":dep" in c.source)
+    build = Path(os.environ["EVCXR_TMPDIR"])
+    done = threading.Event()
+    start = time.time()
+
+    def progress():
+        while not done.wait(15):
+            crates = sum(1 for _ in build.glob("**/deps/*.rlib"))
+            print(f"  building lstm_lab for the notebooks: {time.time() - start:.0f} s, "
+                  f"{crates} crates compiled so far", flush=True)
+
+    print(f"building lstm_lab for the notebooks in {build} (about 8 min on 2 cores the first time)")
+    ticker = threading.Thread(target=progress, daemon=True)
+    ticker.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = overview.metadata["kernelspec"]
+        # The notebooks name the crate relative to notebooks/ (`path = ".."`); evcxr resolves it
+        # to the repository root, which the scratch notebook names outright.
+        nb.cells = [nbformat.v4.new_code_cell(setup_cell.source.replace('path = ".."', f'path = "{ROOT}"'))]
+        path = Path(tmp) / "warm.ipynb"
+        nbformat.write(nb, path)
+        errors, timing = execute(path, write_back=False, quiet=True)
+    done.set()
+    errors = [e for e in errors if e != "no inline chart"]  # the set-up cell draws none
+    if errors:
+        print("the notebooks' build FAILED:")
+        for e in errors:
+            print(f"  - {e}")
+        return False
+    print(f"lstm_lab built for the notebooks in {timing['seconds']:.0f} s")
+    return True
+
+
 def self_test():
     """Broken notebooks must fail: a panic, a `?` error, a compile error, a cell without output, a
     stray `()`."""
@@ -176,9 +219,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--self-test", action="store_true", help="check that broken notebooks fail")
+    parser.add_argument("--warm", action="store_true", help="build lstm_lab for the notebooks, with progress")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # one line per notebook as it finishes, even in CI logs
     set_environment()
+    if args.warm:
+        return 0 if warm() else 1
     if args.self_test:
         if not self_test():
             print("self-test FAILED: a broken notebook passed")
