@@ -38,14 +38,15 @@ study *args:
 # cores; resumable; processes with different --experiments can run side by side), then
 # `just keras-study --merge` gathers them into datasets/keras/study.json.
 # Options: --seeds 20 --slow-seeds 20 --experiments alphabet-2step,echo-whole --first-seed 1
+# Real Keras over many seeds for the study (datasets/keras/runs/, then study.json).
 keras-study *args:
     python3 -m venv .venv-keras
     .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt
     .venv-keras/bin/python tools/keras_study.py {{args}}
 
-# What the notebooks need: evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv),
-# then lstm_lab built for the notebooks (target/evcxr), with progress, so that a notebook's first
-# cell runs in seconds. About 15 min on 2 cores from a fresh clone, seconds once done.
+# Then lstm_lab is built for the notebooks (target/evcxr), with progress, so that no notebook's
+# first cell waits for Burn and polars. About 15 min on 2 cores from a fresh clone.
+# What the notebooks need: evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv).
 setup:
     cargo install --locked evcxr_jupyter --version {{evcxr_version}}
     evcxr_jupyter --install
@@ -74,8 +75,8 @@ browser-setup:
     command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
     npm ci --prefix tools/browser --no-audit --no-fund --silent
 
-# Every committed notebook opened untrusted (as after a clone) in JupyterLab, in Chromium: fails
-# unless each chart stored in a notebook is drawn; screenshots of 02 and 04 in docs/screenshots/.
+# Fails unless each chart stored in a notebook is drawn; screenshots of 02 and 04 in docs/screenshots/.
+# Every committed notebook opened untrusted (as after a clone) in JupyterLab, in Chromium.
 lab-browser-test *paths: lab-install browser-setup
     {{python}} tools/lab.py --browser-test {{paths}}
 
