@@ -96,15 +96,11 @@ impl Error {
         let Some(&first) = differing.first() else {
             return Ok(());
         };
+        // The largest gap, NaN kept if there is one.
         let largest = differing
             .iter()
             .filter_map(|&i| ours[i].distance(&saved[i]))
-            .fold(None, |acc: Option<f64>, d| {
-                Some(match acc {
-                    Some(a) if !(d > a || d.is_nan()) => a,
-                    _ => d,
-                })
-            });
+            .reduce(|a, d| if d > a || d.is_nan() { d } else { a });
         let largest = largest.map_or(String::new(), |d| format!(", the largest by {d:e}"));
         fail(format!(
             " first at index {first}: {} here, {} saved ({} of {} entries differ{largest})",
@@ -129,29 +125,22 @@ pub trait Same {
     }
 }
 
-impl Same for f64 {
-    fn same(&self, other: &Self) -> bool {
-        self.to_bits() == other.to_bits()
-    }
-    fn show(&self) -> String {
-        format!("{self:?}")
-    }
-    fn distance(&self, other: &Self) -> Option<f64> {
-        Some((self - other).abs())
-    }
+macro_rules! same_by_bits {
+    ($($t:ty),*) => {$(
+        impl Same for $t {
+            fn same(&self, other: &Self) -> bool {
+                self.to_bits() == other.to_bits()
+            }
+            fn show(&self) -> String {
+                format!("{self:?}")
+            }
+            fn distance(&self, other: &Self) -> Option<f64> {
+                Some((f64::from(*self) - f64::from(*other)).abs())
+            }
+        }
+    )*};
 }
-
-impl Same for f32 {
-    fn same(&self, other: &Self) -> bool {
-        self.to_bits() == other.to_bits()
-    }
-    fn show(&self) -> String {
-        format!("{self:?}")
-    }
-    fn distance(&self, other: &Self) -> Option<f64> {
-        Some((f64::from(*self) - f64::from(*other)).abs())
-    }
-}
+same_by_bits!(f32, f64);
 
 macro_rules! same_by_eq {
     ($($t:ty),*) => {$(

@@ -137,42 +137,6 @@ pub fn input_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result
     norms_per_step(loss, xt, steps)
 }
 
-/// [`input_gradient_norms`] with the hidden-state path cut: each step's `h_{t-1}` enters the
-/// next step's gates (`h_{t-1} U`) as a constant, so the gradient reaches `x_t` only through the
-/// cell state, scaled at every step by that step's forget gate (`c_t = f * c_{t-1} + i * g`).
-/// Beside the full gradient it shows how much of it travels the cell path and how much the path
-/// through the recurrent kernel `U`. For a many-to-one model without masking.
-///
-/// - x: `[samples, steps, features]`; y: `[samples, 1, classes]`
-/// - returns `[steps]`
-pub fn cell_path_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result<Vec<f32>> {
-    if model.topology != crate::models::Topology::ManyToOne || model.mask_value.is_some() {
-        return Err(Error::invalid(
-            "model",
-            "the cell path is traced for a many-to-one model without masking",
-        ));
-    }
-    let (xt, steps) = gradient_input(model, x, y)?;
-    let (device, samples) = (xt.device(), x.len());
-    let lstm = &model.encoder;
-    let projected = lstm.project(xt.clone()); // [samples, steps, 4u]
-    let mut state = lstm.zero_state(samples, &device);
-    for t in 0..steps {
-        let xw = projected
-            .clone()
-            .narrow(1, t, 1)
-            .reshape([samples, 4 * lstm.units()]);
-        let cut = LstmState {
-            h: state.h.detach(),
-            c: state.c,
-        };
-        state = lstm.step(xw, cut).1;
-    }
-    let logits = model.head.forward(state.h).unsqueeze_dim(1); // [samples, 1, classes]
-    let loss = model.loss_kind().forward(logits, y.to_tensor(&device));
-    norms_per_step(loss, xt, steps)
-}
-
 /// An intervention on one input step: in every sample the one-hot value at `step` is replaced
 /// by the next of the `values` the data uses (`v -> (v + 1) % values`), everything else kept,
 /// and the model's answers before and after are compared. Returns how many samples' predicted
@@ -374,50 +338,6 @@ mod tests {
                 "step {t}: backprop {norm}, finite differences {fd}"
             );
         }
-    }
-
-    /// Without a recurrent kernel the hidden state feeds nothing forward, so cutting its path
-    /// changes nothing; with one, the cell path alone carries less to the early steps.
-    #[test]
-    fn the_cell_path_is_the_whole_gradient_when_h_feeds_nothing_forward() {
-        use crate::layers::{Dense, LstmConfig};
-        use crate::models::LstmModel;
-        use rand::RngExt;
-        let device = Device::flex().autodiff();
-        let mut rng = StdRng::seed_from_u64(4);
-        let (d, u, steps, classes) = (3, 5, 6, 4);
-        let mut draw = |n: usize| (0..n).map(|_| rng.random_range(-0.9f32..0.9)).collect::<Vec<_>>();
-        let (kernel, recurrent, bias) = (draw(d * 4 * u), draw(u * 4 * u), draw(4 * u));
-        let (head_w, x_values) = (draw(u * classes), draw(2 * steps * d));
-        let model = |recurrent: Vec<f32>| {
-            let lstm = LstmConfig::new(d, u)
-                .unwrap()
-                .load(kernel.clone(), recurrent, bias.clone(), &device)
-                .unwrap();
-            let head = Dense::load(head_w.clone(), vec![0.0; classes], u, classes, &device).unwrap();
-            LstmModel::from_layers(lstm, None, head, Topology::ManyToOne).unwrap()
-        };
-        let x = Array3::new(x_values, [2, steps, d]).unwrap();
-        let y = Array3::new(vec![0., 1., 0., 0., 0., 0., 0., 1.], [2, 1, classes]).unwrap();
-        let plain = model(vec![0.0; u * 4 * u]);
-        let (whole, cell) = (
-            input_gradient_norms(&plain, &x, &y).unwrap(),
-            cell_path_gradient_norms(&plain, &x, &y).unwrap(),
-        );
-        for t in 0..steps {
-            assert!(
-                (whole[t] - cell[t]).abs() <= 1e-6 * whole[t].max(1e-12),
-                "step {t}: {whole:?} vs {cell:?}"
-            );
-        }
-        let recurrent_model = model(recurrent);
-        let whole = input_gradient_norms(&recurrent_model, &x, &y).unwrap();
-        let cell = cell_path_gradient_norms(&recurrent_model, &x, &y).unwrap();
-        assert!(
-            (0..steps - 1).any(|t| (whole[t] - cell[t]).abs() > 1e-4 * whole[t]),
-            "{whole:?} vs {cell:?}"
-        );
-        assert!(cell.iter().all(|g| g.is_finite()));
     }
 
     #[test]
