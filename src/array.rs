@@ -47,6 +47,14 @@ impl Array3 {
         &self.data
     }
 
+    /// The first value that is NaN or infinite, with its `[sample, step, feature]`, if any.
+    pub fn first_non_finite(&self) -> Option<([usize; 3], f32)> {
+        let [_, steps, features] = self.shape;
+        let i = self.data.iter().position(|v| !v.is_finite())?;
+        let index = [i / (steps * features), i / features % steps, i % features];
+        Some((index, self.data[i]))
+    }
+
     /// The values of one sample: `steps * features` numbers.
     pub fn sample(&self, i: usize) -> &[f32] {
         let n = self.shape[1] * self.shape[2];

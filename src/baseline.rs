@@ -9,6 +9,7 @@
 //! println!("{:.2}%", outcome.accuracy);
 //! ```
 
+use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::error::{Error, Result};
 use crate::metrics::Confusion;
@@ -20,7 +21,7 @@ use crate::tutorials::{Experiment, Outcome, labels};
 use linfa::prelude::{Dataset, Fit, Predict};
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
-use rand::{SeedableRng, rngs::StdRng};
+use rand::SeedableRng;
 
 /// The experiments whose framing the baseline covers: one output step, one class per sample.
 pub const FRAMINGS: &[Experiment] = &[
@@ -39,7 +40,7 @@ pub const PENALTIES: &[f64] = &[1.0, 1e-2, 1e-4, 1e-6];
 /// linfa-logistic's L-BFGS (at most 100 iterations) with the penalty of [`PENALTIES`] that fits
 /// the training samples best, accuracy by linfa's confusion matrix.
 pub fn logistic(experiment: Experiment, seed: u64) -> Result<Outcome> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = ChaCha12Rng::seed_from_u64(seed);
     let (train, eval, evaluation) = match experiment {
         Experiment::VanillaIndex => {
             let c = VanillaIndexConfig::default();

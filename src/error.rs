@@ -33,6 +33,22 @@ pub enum Error {
         actual: Vec<usize>,
     },
 
+    /// Input holding a NaN or an infinity, and where: `what` is `"the input X"` or `"the
+    /// targets y"`, the index is `[sample, step, last]`, the last axis named by `axis`
+    /// (`"feature"` for X, `"class"` for y).
+    #[error("{what} holds {value} at sample {}, step {}, {axis} {}: training and prediction need finite numbers", .index[0], .index[1], .index[2])]
+    NonFinite {
+        what: &'static str,
+        axis: &'static str,
+        index: [usize; 3],
+        value: f32,
+    },
+
+    /// Training stopped because the loss of a batch stopped being a finite number (Keras's
+    /// `TerminateOnNaN`); epochs and batches count from 1.
+    #[error("training stopped: the loss became {loss} at epoch {epoch}, batch {batch}")]
+    Diverged { epoch: usize, batch: usize, loss: f32 },
+
     /// A rerun whose numbers differ from the saved results of the same seed and device: the run
     /// (`id`), the field and where and how they differ (see [`Error::unless_same`]).
     #[error("{id}: {field} differs from the saved run{detail}")]

@@ -13,6 +13,7 @@
 //! println!("{}", answer.answer);
 //! ```
 
+use crate::ChaCha12Rng;
 use crate::error::{Error, Result};
 use crate::parallel::parallel_map;
 use crate::plot::Series;
@@ -22,7 +23,7 @@ use crate::tutorials::randint_echo::RandintEchoConfig;
 use crate::tutorials::vanilla_index::VanillaIndexConfig;
 use crate::tutorials::{Experiment, Outcome, RunOptions, Tutorial};
 use burn::tensor::Device;
-use rand::{SeedableRng, rngs::StdRng};
+use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 use statrs::statistics::Statistics;
 
@@ -480,7 +481,7 @@ impl Exercise {
                 let mut sums = vec![0.0f64; config.length];
                 for seed in 1..=seeds {
                     device.seed(seed);
-                    let mut rng = StdRng::seed_from_u64(seed);
+                    let mut rng = ChaCha12Rng::seed_from_u64(seed);
                     let model = config.init_model(&mut rng, &autodiff)?;
                     let (x, y) = config.generate_batch(&mut rng, 100)?;
                     let norms = crate::inspect::input_gradient_norms(&model, &x, &y)?;

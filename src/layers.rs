@@ -158,6 +158,13 @@ impl Lstm {
     /// - x: `[batch, steps, d_input]`
     /// - state: `[batch, units]` each, zeros when `None`
     /// - returns the hidden state of every step `[batch, steps, units]` and the final state.
+    ///
+    /// # Panics
+    ///
+    /// When `x` or the state does not fit the layer, with the message of
+    /// [`crate::fused::check_shapes`] (which names the shapes). [`crate::train::Learner`]
+    /// checks its data first and returns that error instead; call
+    /// [`crate::fused::lstm_sequence`] for a `Result`.
     pub fn forward(&self, x: Tensor<3>, state: Option<LstmState>) -> (Tensor<3>, LstmState) {
         let [batch, _, _] = x.dims();
         let LstmState { h, c } = state.unwrap_or_else(|| self.zero_state(batch, &x.device()));
@@ -168,7 +175,8 @@ impl Lstm {
             self.bias.val(),
             h,
             c,
-        );
+        )
+        .unwrap_or_else(|e| panic!("Lstm::forward: {e}"));
         (out.sequence, LstmState { h: out.h, c: out.c })
     }
 

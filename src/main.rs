@@ -352,7 +352,19 @@ fn study(args: StudyArgs) -> Result<()> {
             let jobs = jobs_or_cores(o.jobs);
             eprintln!("study: {} runs, {jobs} at a time", cells.len());
             let start = std::time::Instant::now();
-            let runs = study::run_cells(&cells, jobs, o.epochs, &device, progress)?;
+            // A shard keeps each finished cell at once in a folder of its own (named by shard,
+            // epochs and device), so that a killed shard re-run with the same options resumes.
+            let cell_dir = o.shard.map(|shard| {
+                let epochs = o.epochs.map_or("full".to_string(), |e| e.to_string());
+                o.out.join(format!(
+                    ".cells-{}-of-{}-epochs-{epochs}-{}",
+                    shard.index, shard.count, o.device
+                ))
+            });
+            let runs = match &cell_dir {
+                Some(dir) => study::run_cells_resumable(&cells, jobs, o.epochs, &device, progress, dir)?,
+                None => study::run_cells(&cells, jobs, o.epochs, &device, progress)?,
+            };
             eprintln!(
                 "study: {} runs in {:.1} s",
                 runs.len(),
@@ -372,6 +384,9 @@ fn study(args: StudyArgs) -> Result<()> {
                     let name = Part::file_name(shard);
                     staging.write(&name, (serde_json::to_string(&part)? + "\n").as_bytes())?;
                     staging.commit()?;
+                    if let Some(dir) = &cell_dir {
+                        lstm_lab::report::remove_dir_if_present(dir)?;
+                    }
                     println!("{}: shard {shard} of the study", o.out.join(name).display());
                     Ok(())
                 }

@@ -112,14 +112,7 @@ impl ModelConfig {
 
     /// The same model with another head (default [`Output::Softmax`]).
     pub fn with_output(mut self, output: Output) -> Result<Self> {
-        if let Output::Linear { levels } = output
-            && levels < 2
-        {
-            return Err(Error::invalid(
-                "levels",
-                format!("{levels}: a scaled integer target needs at least 2 levels"),
-            ));
-        }
+        check_head(output, self.classes)?;
         self.output = output;
         Ok(self)
     }
@@ -143,6 +136,7 @@ impl ModelConfig {
 
     /// A model with Keras's initialisers, drawn from `rng`.
     pub fn init<R: Rng>(&self, rng: &mut R, device: &Device) -> Result<LstmModel> {
+        check_head(self.output, self.classes)?;
         let encoder = LstmConfig::new(self.features, self.units)?.init(rng, device);
         let decoder = match self.topology {
             Topology::EncoderDecoder { .. } => {
@@ -172,21 +166,35 @@ pub type ModelState = Vec<LstmState>;
 /// LSTM layer(s) plus a softmax Dense head, wired by a [`Topology`].
 #[derive(Module, Debug)]
 pub struct LstmModel {
-    /// The first (or only) LSTM layer.
-    pub encoder: Lstm,
-    /// The decoder LSTM of an encoder-decoder.
-    pub decoder: Option<Lstm>,
-    /// The softmax output layer (time-distributed where the topology returns sequences).
-    pub head: Dense,
-    /// The wiring.
+    // Private: built only by `ModelConfig::init` and `from_layers`, which check that the layers
+    // fit together and that an encoder-decoder has its decoder.
+    encoder: Lstm,
+    decoder: Option<Lstm>,
+    head: Dense,
     #[module(skip)]
-    pub topology: Topology,
-    /// The head's kind.
+    topology: Topology,
     #[module(skip)]
-    pub output: Output,
-    /// Keras's `Masking(mask_value)` in front of the encoder, if any.
+    output: Output,
     #[module(skip)]
-    pub mask_value: Option<f32>,
+    mask_value: Option<f32>,
+}
+
+/// A model's head must have something to learn: a softmax over at least 2 classes, a linear
+/// output of integers over at least 2 levels.
+pub(crate) fn check_head(output: Output, classes: usize) -> Result<()> {
+    match output {
+        Output::Softmax if classes < 2 => Err(Error::invalid(
+            "classes",
+            format!(
+                "{classes}: a softmax needs at least 2 classes (over 1 it is always 1, with nothing to learn)"
+            ),
+        )),
+        Output::Linear { levels } if levels < 2 => Err(Error::invalid(
+            "levels",
+            format!("{levels}: a scaled integer target needs at least 2 levels"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 impl LstmModel {
@@ -246,15 +254,52 @@ impl LstmModel {
     }
 
     /// The same model with another head kind (see [`ModelConfig::with_output`]).
-    pub fn with_output(mut self, output: Output) -> Self {
+    pub fn with_output(mut self, output: Output) -> Result<Self> {
+        check_head(output, self.classes())?;
         self.output = output;
-        self
+        Ok(self)
     }
 
     /// The same model behind Keras's `Masking(mask_value)` (see [`ModelConfig::with_masking`]).
     pub fn with_masking(mut self, mask_value: f32) -> Self {
         self.mask_value = Some(mask_value);
         self
+    }
+
+    /// The same model with the encoder's forget-gate biases set to `value` (Keras: 1.0).
+    pub fn with_forget_bias(mut self, value: f32) -> Self {
+        self.encoder = self.encoder.with_forget_bias(value);
+        self
+    }
+
+    /// The first (or only) LSTM layer.
+    pub fn encoder(&self) -> &Lstm {
+        &self.encoder
+    }
+
+    /// The decoder LSTM of an encoder-decoder.
+    pub fn decoder(&self) -> Option<&Lstm> {
+        self.decoder.as_ref()
+    }
+
+    /// The output layer (time-distributed where the topology returns sequences).
+    pub fn head(&self) -> &Dense {
+        &self.head
+    }
+
+    /// The wiring.
+    pub fn topology(&self) -> Topology {
+        self.topology
+    }
+
+    /// The head's kind.
+    pub fn output(&self) -> Output {
+        self.output
+    }
+
+    /// Keras's `Masking(mask_value)` in front of the encoder, if any.
+    pub fn mask_value(&self) -> Option<f32> {
+        self.mask_value
     }
 
     /// Output classes (values per output step).

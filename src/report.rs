@@ -400,17 +400,28 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Starts staging for `out` (created if missing); stale staging folders of killed runs are
-    /// removed.
+    /// Starts staging for `out` (created if missing), in a folder named by this host and
+    /// process (`.staging-HOST-PID`), so that shards on many nodes sharing one `out` never
+    /// collide. Staging folders left by killed runs are removed only when provably abandoned:
+    /// made on this host by a process that no longer exists. Another live run's folder, or
+    /// one from another host, is left alone.
     pub fn new(out: &Path) -> Result<Self> {
         std::fs::create_dir_all(out)?;
+        let host = host_name();
         for entry in std::fs::read_dir(out)? {
             let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with(".staging-") {
-                std::fs::remove_dir_all(entry.path())?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name
+                .strip_prefix(".staging-")
+                .and_then(|rest| rest.strip_prefix(host.as_str()))
+                .and_then(|rest| rest.strip_prefix('-'))
+                .and_then(|pid| pid.parse::<u32>().ok())
+                && !process_exists(pid)
+            {
+                remove_dir_if_present(&entry.path())?;
             }
         }
-        let dir = out.join(format!(".staging-{}", std::process::id()));
+        let dir = out.join(format!(".staging-{host}-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(Self {
             out: out.to_path_buf(),
@@ -485,6 +496,42 @@ impl Staging {
         std::fs::remove_dir_all(&self.dir)?;
         Ok(())
     }
+}
+
+/// This machine's host name (Linux: /proc/sys/kernel/hostname), with any character other than
+/// a letter, digit or `.` replaced by `_` so that it cannot split a folder name; `unknown_host`
+/// where it cannot be read.
+pub(crate) fn host_name() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "unknown_host".to_string());
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Removes a folder and all it holds; one already gone (another run on this host removed the
+/// same abandoned folder first) is not an error.
+pub fn remove_dir_if_present(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a process with this id runs on this machine. Where that cannot be known (no
+/// /proc), it answers yes, so that nothing is removed on a guess.
+fn process_exists(pid: u32) -> bool {
+    !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Replaces the text between `<!-- results:start -->` and `<!-- results:end -->` in `readme`

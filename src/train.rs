@@ -141,7 +141,8 @@ impl Learner {
 
     /// Compiles `model` with the given Adam settings.
     pub fn with_optimizer(model: LstmModel, stateful: bool, adam: AdamConfig) -> Result<Self> {
-        if !model.encoder.kernel.val().is_autodiff() {
+        crate::models::check_head(model.output(), model.classes())?;
+        if !model.encoder().kernel.val().is_autodiff() {
             return Err(Error::invalid(
                 "device",
                 "training needs an autodiff device: use `device.autodiff()`",
@@ -183,13 +184,23 @@ impl Learner {
     }
 
     fn device(&self) -> Device {
-        self.model().encoder.kernel.val().device()
+        self.model().encoder().kernel.val().device()
     }
 
+    /// Refuses data the model cannot take, before any arithmetic: no samples or no steps, `X`'s
+    /// features or `y`'s samples, steps or classes that do not match the model, a NaN or an
+    /// infinity anywhere, and (stateful) a batch that does not divide the samples or differs
+    /// from the batch of the carried state until `reset_states` (Keras, whose stateful models
+    /// fix their batch size when built, refuses any other batch at all).
     fn check_data(&self, x: &Array3, y: Option<&Array3>, batch_size: usize) -> Result<()> {
-        let [n, _, features] = x.shape();
+        let [n, steps, features] = x.shape();
         if n == 0 {
             return Err(Error::Empty { what: "the input X" });
+        }
+        if steps == 0 {
+            return Err(Error::Empty {
+                what: "the time steps of X",
+            });
         }
         if features != self.model().features() {
             return Err(Error::Shape {
@@ -198,8 +209,16 @@ impl Learner {
                 actual: vec![features],
             });
         }
+        if let Some((index, value)) = x.first_non_finite() {
+            return Err(Error::NonFinite {
+                what: "the input X",
+                axis: "feature",
+                index,
+                value,
+            });
+        }
         if let Some(y) = y {
-            let [ny, _, classes] = y.shape();
+            let [ny, y_steps, classes] = y.shape();
             if ny != n {
                 return Err(Error::Shape {
                     context: "samples of y vs X",
@@ -207,11 +226,27 @@ impl Learner {
                     actual: vec![ny],
                 });
             }
+            let out_steps = self.model().config(steps).out_steps();
+            if y_steps != out_steps {
+                return Err(Error::Shape {
+                    context: "output steps of y vs the model's output for X's steps",
+                    expected: vec![out_steps],
+                    actual: vec![y_steps],
+                });
+            }
             if classes != self.model().classes() {
                 return Err(Error::Shape {
                     context: "classes of y vs the model's output",
                     expected: vec![self.model().classes()],
                     actual: vec![classes],
+                });
+            }
+            if let Some((index, value)) = y.first_non_finite() {
+                return Err(Error::NonFinite {
+                    what: "the targets y",
+                    axis: "class",
+                    index,
+                    value,
                 });
             }
         }
@@ -223,6 +258,17 @@ impl Learner {
                 ),
             ));
         }
+        if let (true, Some(state)) = (self.stateful, self.state.as_ref().and_then(|s| s.first())) {
+            let carried = state.h.dims()[0];
+            if carried != batch_size {
+                return Err(Error::invalid(
+                    "batch_size",
+                    format!(
+                        "{batch_size}, but the stateful model carries the state of a batch of {carried}: call `reset_states()` first"
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -232,6 +278,11 @@ impl Learner {
     /// - y: one-hot `[samples, out_steps, classes]`
     ///
     /// Loss and accuracy are read from the device once per epoch, not per batch.
+    ///
+    /// Bad data is refused before any step (see `check_data`). Training stops with
+    /// [`Error::Diverged`] at the end of an epoch whose loss is not finite, naming the first
+    /// such batch (Keras's `TerminateOnNaN`); unlike Keras's `fit`, the history of the epochs
+    /// before it is not returned, and the weights are left as the bad step made them.
     pub fn fit<R: Rng>(
         &mut self,
         x: &Array3,
@@ -275,11 +326,14 @@ impl Learner {
             let (xs, ys) = (xs.to_tensor(&device), ys.to_tensor(&device));
             let mut loss_sum: Option<Tensor<1>> = None;
             let mut correct: Option<Tensor<1>> = None;
+            // Kept (on the device) to name the first non-finite batch if the epoch's loss is.
+            let mut batch_losses = Vec::new();
             for start in (0..split).step_by(config.batch_size) {
                 let len = config.batch_size.min(split - start);
                 let xb = xs.clone().narrow(0, start, len);
                 let yb = ys.clone().narrow(0, start, len);
                 let (batch_loss, batch_correct) = self.train_step(xb, yb);
+                batch_losses.push(batch_loss.clone());
                 let weighted = batch_loss * len as f32;
                 loss_sum = Some(match loss_sum {
                     Some(s) => s + weighted,
@@ -290,9 +344,11 @@ impl Learner {
                     None => batch_correct,
                 });
             }
-            history
-                .loss
-                .push(scalar(loss_sum.expect("at least one batch")) / split as f32);
+            let epoch_loss = scalar(loss_sum.expect("at least one batch")) / split as f32;
+            if !epoch_loss.is_finite() {
+                return Err(diverged(history.loss.len() + 1, batch_losses, epoch_loss));
+            }
+            history.loss.push(epoch_loss);
             history
                 .accuracy
                 .push(scalar(correct.expect("at least one batch")) / rows);
@@ -397,9 +453,23 @@ impl Learner {
     /// Keras's output mask of `x` on `device`; `None`, without building anything, for a model
     /// without `Masking`.
     fn output_mask(&self, x: &Array3, device: &Device) -> Option<Tensor<2>> {
-        self.model().mask_value?;
+        self.model().mask_value()?;
         self.model().output_mask(&x.to_tensor(device))
     }
+}
+
+/// The error for an epoch whose loss is not finite: the first batch whose loss is not (Keras's
+/// `TerminateOnNaN` stops there), or the epoch's last batch and sum if every batch's loss was
+/// finite and only their sum overflowed.
+fn diverged(epoch: usize, batch_losses: Vec<Tensor<1>>, epoch_loss: f32) -> Error {
+    let batches = batch_losses.len();
+    let (batch, loss) = batch_losses
+        .into_iter()
+        .map(scalar)
+        .enumerate()
+        .find(|(_, l)| !l.is_finite())
+        .map_or((batches, epoch_loss), |(b, l)| (b + 1, l));
+    Error::Diverged { epoch, batch, loss }
 }
 
 fn check_batch(batch_size: usize) -> Result<()> {

@@ -34,6 +34,37 @@ fn vanilla_index_has_not_learned_after_10_fits() {
     assert!(acc <= 5.0, "vanilla-index: {acc:.2}% after 10 fits");
 }
 
+/// The positive control beside the bound above: a pipeline that cannot learn anything would
+/// pass "at most 5%" too. The same data, model, loss and Adam learn the sequence's last value
+/// (the step the model answers at) once they see enough examples, so the tutorial's 0% is the
+/// task's difficulty and its 10 examples, not a broken pipeline.
+#[test]
+fn the_vanilla_index_pipeline_learns_the_last_value() {
+    use lstm_lab::tutorials::vanilla_index::VanillaIndexConfig;
+    let config = VanillaIndexConfig {
+        out_index: 49,
+        fits: CONTROL_FITS,
+        examples_per_fit: 32,
+        ..VanillaIndexConfig::default()
+    };
+    let outcome = config
+        .run(&RunOptions::new(1), &lstm_lab::device::cpu())
+        .expect("the control runs");
+    println!(
+        "positive control: {:.2}% after {CONTROL_FITS} fits of 32",
+        outcome.accuracy
+    );
+    assert!(
+        outcome.accuracy > 90.0,
+        "vanilla-index pipeline, last value: {:.2}% on {} fresh examples after {CONTROL_FITS} fits of 32",
+        outcome.accuracy,
+        config.eval_examples
+    );
+}
+
+/// Fits of 32 fresh examples for the positive control.
+const CONTROL_FITS: usize = 1000;
+
 #[test]
 fn echo_whole_is_perfect_on_fresh_sequences() {
     let acc = accuracy(Experiment::EchoWhole, 1);
@@ -75,17 +106,16 @@ fn alphabet_timestep_window_is_perfect_on_almost_every_seed() {
     );
 }
 
+/// The bound is the measured distribution: over the study's 20 seeds (results/study.md) the
+/// feature window got 19 or 20 of its 23 windows right (82.61% to 86.96%, the tutorial's
+/// number being 20 of 23); every seed here must too.
 #[test]
 fn alphabet_feature_window_falls_short_as_the_tutorial_says() {
     let accs = five_seeds(Experiment::AlphabetFeatureWindow);
+    let windows: Vec<f64> = accs.iter().map(|a| a * 23.0 / 100.0).collect();
     assert!(
-        accs.iter().all(|&a| a < 100.0),
-        "alphabet-feature-window: {accs:?}"
-    );
-    let m = mean(&accs);
-    assert!(
-        (m - 86.96).abs() <= 8.0,
-        "alphabet-feature-window mean {m:.2} of {accs:?}"
+        windows.iter().all(|&w| (18.99..=20.01).contains(&w)),
+        "alphabet-feature-window: {accs:?} ({windows:?} of 23 windows)"
     );
 }
 

@@ -193,3 +193,150 @@ fn study_shards_merge_and_a_missing_shard_is_named() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_killed_shard_resumes_from_its_finished_cells_and_equals_an_uninterrupted_one() {
+    let out = scratch("resume");
+    let (killed, whole) = (out.join("killed"), out.join("whole"));
+    // 8 cells of ~0.3 s, one at a time, so that the kill lands part-way.
+    let args = |dir: &Path| -> Vec<String> {
+        [
+            "study",
+            "--experiments",
+            "alphabet-2step",
+            "--seeds",
+            "8",
+            "--epochs",
+            "60",
+            "--jobs",
+            "1",
+            "--shard",
+            "1/1",
+            "--out",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([dir.display().to_string()])
+        .collect()
+    };
+    let cells = killed.join(".cells-1-of-1-epochs-60-cpu");
+    let count = |dir: &Path| {
+        std::fs::read_dir(dir).map_or(0, |d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".json")
+            })
+            .count()
+        })
+    };
+    let mut child = lstm_lab()
+        .args(args(&killed))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while count(&cells) < 3 {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no third cell file in 120 s"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the shard ended before it was killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let kept = count(&cells);
+    assert!(
+        (3..8).contains(&kept),
+        "{kept} cells kept: the kill did not land part-way"
+    );
+    // The seconds of each kept cell: a resumed run must read these back, not train again.
+    let kept_seconds: Vec<(u64, f64)> = std::fs::read_dir(&cells)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let run: lstm_lab::study::SeedRun =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            (run.seed, run.train_seconds)
+        })
+        .collect();
+    assert!(
+        !killed.join("study-part-1-of-1.json").exists(),
+        "a killed shard wrote its part"
+    );
+
+    for dir in [&killed, &whole] {
+        let status = lstm_lab()
+            .args(args(dir))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    assert!(!cells.exists(), "the cells folder outlived its part");
+    let resumed_part = lstm_lab::study::Part::load(&killed.join("study-part-1-of-1.json")).unwrap();
+    for (seed, seconds) in &kept_seconds {
+        let run = resumed_part.runs.iter().find(|r| r.seed == *seed).unwrap();
+        assert_eq!(
+            run.train_seconds, *seconds,
+            "seed {seed} was trained again, not read back"
+        );
+    }
+    let load = |dir: &Path| {
+        let mut part = lstm_lab::study::Part::load(&dir.join("study-part-1-of-1.json")).unwrap();
+        for run in &mut part.runs {
+            run.train_seconds = 0.0;
+        }
+        part.runs
+    };
+    let (resumed, uninterrupted) = (load(&killed), load(&whole));
+    assert_eq!(resumed.len(), 8);
+    assert_eq!(
+        resumed, uninterrupted,
+        "the resumed shard differs from the uninterrupted one"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn staging_removes_only_folders_of_dead_processes_on_this_host() {
+    let out = scratch("staging");
+    std::fs::create_dir_all(&out).unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let host: String = host
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let live = out.join(format!(".staging-{host}-{}", std::process::id())); // this test: alive
+    let other_host = out.join(format!(".staging-another.node-{}", u32::MAX - 1)); // dead pid, another host
+    let dead = out.join(format!(".staging-{host}-{}", u32::MAX - 1)); // no such pid
+    for dir in [&live, &other_host, &dead] {
+        std::fs::create_dir_all(dir.join("plots")).unwrap();
+    }
+    let status = lstm_lab()
+        .args(["run", "vanilla-index", "--out", out.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(live.exists(), "a live process's staging folder was removed");
+    assert!(other_host.exists(), "another host's staging folder was removed");
+    assert!(!dead.exists(), "a dead process's staging folder was kept");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -3,16 +3,17 @@
 mod common;
 
 use burn::tensor::Device;
+use lstm_lab::ChaCha12Rng;
 use lstm_lab::data::{generate_sequence, one_hot_encode};
 use lstm_lab::framing::to_supervised;
 use lstm_lab::models::{ModelConfig, Topology};
 use lstm_lab::train::{FitConfig, Learner};
-use rand::{SeedableRng, rngs::StdRng};
+use rand::SeedableRng;
 
 fn train(seed: u64) -> Vec<Vec<f32>> {
     let device = Device::flex().autodiff();
     device.seed(seed);
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = ChaCha12Rng::seed_from_u64(seed);
     let model = ModelConfig::new(5, 20, 8, 20, Topology::Seq2Seq)
         .unwrap()
         .init(&mut rng, &device)

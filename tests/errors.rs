@@ -2,12 +2,13 @@
 
 use burn::module::Module;
 use burn::tensor::Device;
+use lstm_lab::ChaCha12Rng;
 use lstm_lab::data::{alphabet_windows, generate_sequence, one_hot_encode};
 use lstm_lab::framing::{lag_echo, to_supervised};
 use lstm_lab::models::{ModelConfig, Topology};
 use lstm_lab::train::{FitConfig, Learner};
 use lstm_lab::{Array3, Error};
-use rand::{SeedableRng, rngs::StdRng};
+use rand::SeedableRng;
 
 fn message<T: std::fmt::Debug>(r: Result<T, Error>) -> String {
     r.expect_err("expected an error").to_string()
@@ -18,7 +19,7 @@ fn one_hot_rejects_out_of_range_and_empty() {
     let m = message(one_hot_encode(&[3, 100], 100));
     assert!(m.contains("value 100") && m.contains("0..100"), "{m}");
     assert!(message(one_hot_encode(&[], 10)).contains("empty"));
-    assert!(message(generate_sequence(&mut StdRng::seed_from_u64(0), 5, 0)).contains("n_unique"));
+    assert!(message(generate_sequence(&mut ChaCha12Rng::seed_from_u64(0), 5, 0)).contains("n_unique"));
 }
 
 #[test]
@@ -67,7 +68,7 @@ fn models_and_fit_reject_bad_shapes_and_settings() {
     );
 
     let device = Device::flex().autodiff();
-    let mut rng = StdRng::seed_from_u64(0);
+    let mut rng = ChaCha12Rng::seed_from_u64(0);
     let model = ModelConfig::new(3, 4, 5, 6, Topology::ManyToOne)
         .unwrap()
         .init(&mut rng, &device)
@@ -91,6 +92,117 @@ fn models_and_fit_reject_bad_shapes_and_settings() {
     assert!(message(Learner::new(model.valid(), false)).contains("autodiff"));
 }
 
+/// A small model and data that fit it: `[samples, steps, features]` = `[4, 3, 2]`, 3 classes.
+fn small(topology: Topology) -> (lstm_lab::models::LstmModel, Array3, Array3) {
+    let device = Device::flex().autodiff();
+    let config = ModelConfig::new(3, 2, 4, 3, topology).unwrap();
+    let model = config.init(&mut ChaCha12Rng::seed_from_u64(1), &device).unwrap();
+    let x = Array3::new((0..24).map(|v| v as f32 / 24.0).collect(), [4, 3, 2]).unwrap();
+    let out = config.out_steps();
+    let y = Array3::new(
+        (0..4 * out * 3).map(|i| (i % 3 == 0) as u8 as f32).collect(),
+        [4, out, 3],
+    )
+    .unwrap();
+    (model, x, y)
+}
+
+#[test]
+fn learner_refuses_targets_of_the_wrong_length_and_inputs_without_steps() {
+    let mut rng = ChaCha12Rng::seed_from_u64(0);
+    // many-to-one takes one output step; y with 5 used to broadcast into the loss
+    let (model, x, _) = small(Topology::ManyToOne);
+    let mut learner = Learner::new(model, false).unwrap();
+    let y5 = Array3::new(vec![0.0; 4 * 5 * 3], [4, 5, 3]).unwrap();
+    let m = message(learner.fit(&x, &y5, &FitConfig::new(1, 2), &mut rng));
+    assert!(
+        m.contains("output steps of y") && m.contains("[1]") && m.contains("[5]"),
+        "{m}"
+    );
+    // a sequence-to-sequence model outputs one step per input step
+    let (model, x, _) = small(Topology::Seq2Seq);
+    let mut learner = Learner::new(model, false).unwrap();
+    let y1 = Array3::new(vec![0.0; 4 * 3], [4, 1, 3]).unwrap();
+    let m = message(learner.evaluate(&x, &y1, 2));
+    assert!(m.contains("output steps of y") && m.contains("[3]"), "{m}");
+    // zero time steps used to panic inside gemm
+    let no_steps = Array3::new(Vec::new(), [4, 0, 2]).unwrap();
+    let m = message(learner.predict(&no_steps, 2));
+    assert!(m.contains("time steps of X") && m.contains("empty"), "{m}");
+}
+
+#[test]
+fn learner_refuses_nan_and_infinity_and_names_where() {
+    let mut rng = ChaCha12Rng::seed_from_u64(0);
+    let (model, x, y) = small(Topology::ManyToOne);
+    let mut learner = Learner::new(model, false).unwrap();
+    let mut values = x.as_slice().to_vec();
+    values[2 * 6 + 2 + 1] = f32::NAN; // sample 2 (6 values each), step 1 (2 each), feature 1
+    let bad_x = Array3::new(values, [4, 3, 2]).unwrap();
+    let m = message(learner.fit(&bad_x, &y, &FitConfig::new(1, 2), &mut rng));
+    assert!(
+        m.contains("input X holds NaN at sample 2, step 1, feature 1"),
+        "{m}"
+    );
+    let m = message(learner.predict(&bad_x, 2));
+    assert!(m.contains("NaN at sample 2"), "{m}");
+    let mut targets = y.as_slice().to_vec();
+    targets[3 * 3 + 2] = f32::INFINITY; // sample 3, step 0, class 2
+    let bad_y = Array3::new(targets, [4, 1, 3]).unwrap();
+    let m = message(learner.evaluate(&x, &bad_y, 4));
+    assert!(
+        m.contains("targets y holds inf at sample 3, step 0, class 2"),
+        "{m}"
+    );
+}
+
+#[test]
+fn training_stops_at_the_first_batch_whose_loss_is_not_finite() {
+    // Finite data, weights made non-finite: the loss of the first batch is NaN.
+    let mut rng = ChaCha12Rng::seed_from_u64(0);
+    let (model, x, y) = small(Topology::ManyToOne);
+    let model = model.with_forget_bias(f32::NAN);
+    let mut learner = Learner::new(model, false).unwrap();
+    let err = learner
+        .fit(&x, &y, &FitConfig::new(3, 2), &mut rng)
+        .expect_err("NaN weights");
+    assert!(
+        matches!(err, Error::Diverged { epoch: 1, batch: 1, loss } if loss.is_nan()),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("loss became NaN at epoch 1, batch 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_stateful_model_refuses_a_new_batch_size_until_reset() {
+    let mut rng = ChaCha12Rng::seed_from_u64(0);
+    let (model, x, y) = small(Topology::ManyToOne);
+    let mut learner = Learner::new(model, true).unwrap();
+    learner.fit(&x, &y, &FitConfig::new(1, 4), &mut rng).unwrap();
+    let m = message(learner.predict(&x, 2));
+    assert!(
+        m.contains("carries the state of a batch of 4") && m.contains("reset_states"),
+        "{m}"
+    );
+    learner.reset_states();
+    assert_eq!(learner.predict(&x, 2).unwrap().shape(), [4, 1, 3]);
+}
+
+#[test]
+fn a_head_with_nothing_to_learn_is_refused() {
+    use lstm_lab::models::Output;
+    let device = Device::flex().autodiff();
+    let mut rng = ChaCha12Rng::seed_from_u64(0);
+    let one_class = ModelConfig::new(3, 2, 4, 1, Topology::ManyToOne).unwrap();
+    assert!(message(one_class.init(&mut rng, &device)).contains("at least 2 classes"));
+    assert!(message(one_class.with_output(Output::Linear { levels: 1 })).contains("levels"));
+    let (model, _, _) = small(Topology::ManyToOne);
+    assert!(message(model.with_output(Output::Linear { levels: 0 })).contains("at least 2 levels"));
+}
+
 #[test]
 fn echo_extensions_reject_settings_keras_cannot_run() {
     use lstm_lab::tutorials::RunOptions;
@@ -101,4 +213,93 @@ fn echo_extensions_reject_settings_keras_cannot_run() {
     };
     let m = message(partial_masked.run(&RunOptions::new(1), &burn::tensor::Device::flex()));
     assert!(m.contains("masked") && m.contains("n_out 2 of n_in 5"), "{m}");
+}
+
+#[test]
+fn the_fused_lstm_checks_every_shape_before_it_computes() {
+    use burn::tensor::Tensor;
+    use lstm_lab::fused::lstm_sequence;
+    let device = Device::flex();
+    let (batch, steps, d_input, units) = (2, 3, 4, 5);
+    let t2 = |a: usize, b: usize| Tensor::<2>::zeros([a, b], &device);
+    let x = |b: usize, s: usize, d: usize| Tensor::<3>::zeros([b, s, d], &device);
+    let bias = |n: usize| Tensor::<1>::zeros([n], &device);
+    let (k, r, g) = (t2(d_input, 4 * units), t2(units, 4 * units), 4 * units);
+    let run = |x, k, r, b, h, c| message(lstm_sequence(x, k, r, bias(b), h, c));
+    // fewer features than the kernel used to read the kernel's first rows
+    let m = run(
+        x(batch, steps, 3),
+        k.clone(),
+        r.clone(),
+        g,
+        t2(batch, units),
+        t2(batch, units),
+    );
+    assert!(
+        m.contains("kernel [d_input of x, 4 * units]") && m.contains("[3, 20]"),
+        "{m}"
+    );
+    // a state with fewer units used to read the weights at the wrong stride
+    let m = run(
+        x(batch, steps, d_input),
+        k.clone(),
+        r.clone(),
+        g,
+        t2(batch, 4),
+        t2(batch, 4),
+    );
+    assert!(
+        m.contains("h0 [batch of x, units]") && m.contains("[2, 4]"),
+        "{m}"
+    );
+    // extra batch rows in the state used to be ignored
+    let m = run(
+        x(batch, steps, d_input),
+        k.clone(),
+        r.clone(),
+        g,
+        t2(batch, units),
+        t2(3, units),
+    );
+    assert!(
+        m.contains("c0 [batch of x, units]") && m.contains("[3, 5]"),
+        "{m}"
+    );
+    let m = run(
+        x(batch, steps, d_input),
+        k.clone(),
+        t2(units, 4 * units + 1),
+        g,
+        t2(batch, units),
+        t2(batch, units),
+    );
+    assert!(m.contains("recurrent kernel"), "{m}");
+    let m = run(
+        x(batch, steps, d_input),
+        k.clone(),
+        r.clone(),
+        g - 1,
+        t2(batch, units),
+        t2(batch, units),
+    );
+    assert!(m.contains("bias [4 * units]"), "{m}");
+    let m = run(
+        x(batch, 0, d_input),
+        k.clone(),
+        r.clone(),
+        g,
+        t2(batch, units),
+        t2(batch, units),
+    );
+    assert!(m.contains("time steps of x"), "{m}");
+    let ok = lstm_sequence(
+        x(batch, steps, d_input),
+        k,
+        r,
+        bias(g),
+        t2(batch, units),
+        t2(batch, units),
+    )
+    .unwrap();
+    assert_eq!(ok.sequence.dims(), [batch, steps, units]);
 }

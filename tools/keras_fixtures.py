@@ -233,7 +233,9 @@ def regression(rng):
 
 
 def param_counts():
-    """The tutorials' parameter counts as Keras reports them."""
+    """Keras's parameter count of every layer, for one model of each topology the project builds
+    (the tutorials' sizes), beside the two the tutorials print. Each entry: the model's sizes and
+    its layers' counts, in Keras's layer order (Masking, RepeatVector and Reshape hold 0)."""
     counts = {}
     for name, steps, features, units in [("vanilla_index", 50, 100, 25), ("vanilla_second", 10, 5, 25)]:
         model = keras.Sequential([
@@ -242,6 +244,35 @@ def param_counts():
             layers.Dense(features, activation="softmax"),
         ])
         counts[name] = [layer.count_params() for layer in model.layers]
+
+    def entry(topology, steps, features, units, classes, stack, out_steps=None, masked=False, linear=False):
+        model = keras.Sequential([keras.Input((steps, features))] + stack)
+        return {"topology": topology, "steps": steps, "features": features, "units": units,
+                "classes": classes, "out_steps": out_steps, "masked": masked, "linear": linear,
+                "layers": [layer.count_params() for layer in model.layers]}
+
+    counts["topologies"] = [
+        # alphabet-timestep-window: many-to-one
+        entry("many-to-one", 3, 1, 32, 26, [layers.LSTM(32), layers.Dense(26, activation="softmax")]),
+        # echo-whole: one output per input step
+        entry("seq2seq", 5, 100, 20, 100, [layers.LSTM(20, return_sequences=True),
+                                           layers.TimeDistributed(layers.Dense(100, activation="softmax"))]),
+        # echo-partial: encoder, RepeatVector, decoder
+        entry("encoder-decoder", 5, 100, 150, 100, [
+            layers.LSTM(150), layers.RepeatVector(2), layers.LSTM(150, return_sequences=True),
+            layers.TimeDistributed(layers.Dense(100, activation="softmax"))], out_steps=2),
+        # echo-topologies' one-to-one and many-to-one: the whole output as one vector
+        entry("vector-output", 5, 100, 50, 100, [
+            layers.LSTM(50), layers.Dense(5 * 100), layers.Reshape((5, 100)), layers.Activation("softmax")],
+            out_steps=5),
+        # echo-masked: Masking in front
+        entry("seq2seq", 5, 100, 20, 100, [layers.Masking(mask_value=-1.0), layers.LSTM(20, return_sequences=True),
+                                           layers.TimeDistributed(layers.Dense(100, activation="softmax"))],
+              masked=True),
+        # echo-linear: one scaled value per step, linear output
+        entry("seq2seq", 5, 1, 20, 1, [layers.LSTM(20, return_sequences=True),
+                                       layers.TimeDistributed(layers.Dense(1))], linear=True),
+    ]
     (OUT / "param_counts.json").write_text(json.dumps(counts, indent=1))
     print("param counts", counts)
 

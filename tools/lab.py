@@ -110,12 +110,21 @@ class Lab:
         raise SystemExit(f"jupyter lab did not answer within {START_TIMEOUT_S} s")
 
     def stop(self):
+        """Shuts every kernel down, then the server (through its REST API: a page that opened
+        a notebook started a kernel, and killing the server alone would leave it running)."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+                _, kernels = self.request("/api/kernels")
+                for kernel in json.loads(kernels):
+                    self.request(f"/api/kernels/{kernel['id']}", method="DELETE")
+                self.request("/api/shutdown", method="POST")
+                self.process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.send_signal(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
         self.log.close()
 
 

@@ -24,7 +24,7 @@
 //! let recurrent = Tensor::<2>::zeros([units, 4 * units], &device);
 //! let bias = Tensor::<1>::zeros([4 * units], &device);
 //! let h0 = Tensor::<2>::zeros([batch, units], &device);
-//! let out = lstm_sequence(x, kernel, recurrent, bias, h0.clone(), h0);
+//! let out = lstm_sequence(x, kernel, recurrent, bias, h0.clone(), h0).unwrap();
 //! assert_eq!(out.sequence.dims(), [batch, steps, units]);
 //! assert_eq!(out.c.dims(), [batch, units]);
 //! ```
@@ -36,6 +36,7 @@ mod cube;
 mod flex;
 pub mod math;
 
+use crate::error::{Error, Result};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Backend, Dispatch, ExtensionType, Scalar, backend_extension};
 use burn::tensor::Tensor;
@@ -170,6 +171,10 @@ pub struct LstmOutput {
 /// - kernel: `[d_input, 4 * units]`, recurrent: `[units, 4 * units]`, bias: `[4 * units]`
 ///   (Keras's layout, gates i, f, c, o)
 /// - h0, c0: `[batch, units]`
+///
+/// The kernels trust their shapes, so every shape is checked here first, `units` taken from the
+/// recurrent kernel: an [`Error::Shape`] names the first that does not fit (and no step is an
+/// [`Error::Empty`]).
 pub fn lstm_sequence(
     x: Tensor<3>,
     kernel: Tensor<2>,
@@ -177,9 +182,15 @@ pub fn lstm_sequence(
     bias: Tensor<1>,
     h0: Tensor<2>,
     c0: Tensor<2>,
-) -> LstmOutput {
-    let [batch, steps, _] = x.dims();
-    let [_, units] = h0.dims();
+) -> Result<LstmOutput> {
+    let [batch, steps, units] = check_shapes(
+        x.dims(),
+        kernel.dims(),
+        recurrent.dims(),
+        bias.dims(),
+        h0.dims(),
+        c0.dims(),
+    )?;
     let packed: Tensor<3> = Tensor::from_dispatch(Dispatch::lstm_packed(
         x.into_dispatch(),
         kernel.into_dispatch(),
@@ -191,7 +202,57 @@ pub fn lstm_sequence(
     let sequence = packed.clone().narrow(1, 0, steps); // [batch, steps, units]
     let h = sequence.clone().narrow(1, steps - 1, 1).reshape([batch, units]);
     let c = packed.narrow(1, steps, 1).reshape([batch, units]);
-    LstmOutput { sequence, h, c }
+    Ok(LstmOutput { sequence, h, c })
+}
+
+/// The one statement of the fused LSTM's shapes (see [`lstm_sequence`]); returns `[batch,
+/// steps, units]`.
+pub fn check_shapes(
+    x: [usize; 3],
+    kernel: [usize; 2],
+    recurrent: [usize; 2],
+    bias: [usize; 1],
+    h0: [usize; 2],
+    c0: [usize; 2],
+) -> Result<[usize; 3]> {
+    let [batch, steps, d_input] = x;
+    let units = recurrent[0];
+    if steps == 0 {
+        return Err(Error::Empty {
+            what: "the time steps of x",
+        });
+    }
+    if batch == 0 {
+        return Err(Error::Empty {
+            what: "the batch of x",
+        });
+    }
+    if units == 0 {
+        return Err(Error::Empty {
+            what: "the units of the recurrent kernel",
+        });
+    }
+    let expect = |context: &'static str, expected: &[usize], actual: &[usize]| {
+        if expected == actual {
+            Ok(())
+        } else {
+            Err(Error::Shape {
+                context,
+                expected: expected.to_vec(),
+                actual: actual.to_vec(),
+            })
+        }
+    };
+    expect(
+        "recurrent kernel [units, 4 * units]",
+        &[units, 4 * units],
+        &recurrent,
+    )?;
+    expect("kernel [d_input of x, 4 * units]", &[d_input, 4 * units], &kernel)?;
+    expect("bias [4 * units]", &[4 * units], &bias)?;
+    expect("h0 [batch of x, units]", &[batch, units], &h0)?;
+    expect("c0 [batch of x, units]", &[batch, units], &c0)?;
+    Ok([batch, steps, units])
 }
 
 /// One Keras Adam step on one parameter tensor, fused: returns `(param, m, v)` updated.

@@ -222,6 +222,52 @@ pub fn run_cells(
     })
 }
 
+/// [`run_cells`], keeping each finished cell in `dir` at once (`EXPERIMENT-seed-NNN.json`,
+/// written under a temporary name, then renamed): a run killed part-way loses only the cells it
+/// was in, and the next call with the same `dir` reads the finished cells back instead of
+/// training them again. A cell's numbers depend only on its experiment, seed, epochs and
+/// device, so `dir` must hold cells of one `epochs` and one device (the study names the folder
+/// after them and the shard); the caller removes it once the runs are saved elsewhere.
+pub fn run_cells_resumable(
+    cells: &[(Experiment, u64)],
+    jobs: usize,
+    epochs: Option<usize>,
+    device: &Device,
+    progress: bool,
+    dir: &Path,
+) -> Result<Vec<SeedRun>> {
+    std::fs::create_dir_all(dir)?;
+    parallel_map(cells, jobs, progress, |&(experiment, seed)| {
+        let path = dir.join(format!("{}-seed-{seed:03}.json", experiment.id()));
+        if path.exists() {
+            let unreadable = |e: String| Error::invalid("resume", format!("{}: {e}", path.display()));
+            let text = std::fs::read_to_string(&path).map_err(|e| unreadable(e.to_string()))?;
+            let run: SeedRun = serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+            if (run.experiment, run.seed) != (experiment, seed) {
+                return Err(unreadable(format!(
+                    "holds {} seed {}, not {} seed {seed}",
+                    run.experiment.id(),
+                    run.seed,
+                    experiment.id()
+                )));
+            }
+            let want = epochs.unwrap_or(experiment.default_epochs());
+            if run.epochs != want {
+                return Err(unreadable(format!(
+                    "holds a run of {} epochs, not {want}",
+                    run.epochs
+                )));
+            }
+            return Ok(run);
+        }
+        let run = run_cell(experiment, seed, epochs, device)?;
+        let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, serde_json::to_string(&run)? + "\n")?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(run)
+    })
+}
+
 /// One cell, through [`Experiment::run`].
 fn run_cell(experiment: Experiment, seed: u64, epochs: Option<usize>, device: &Device) -> Result<SeedRun> {
     let mut options = RunOptions::new(seed);

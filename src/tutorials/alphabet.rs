@@ -8,6 +8,7 @@
 //! 3 time steps.
 
 use super::{Outcome, RunOptions, labels};
+use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::data::{ALPHABET, alphabet_windows, letter, one_hot_encode};
 use crate::error::Result;
@@ -15,7 +16,7 @@ use crate::metrics::Confusion;
 use crate::models::{ModelConfig, Topology};
 use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
-use rand::{SeedableRng, rngs::StdRng};
+use rand::SeedableRng;
 use std::time::Instant;
 
 /// How a window of letters is laid out as model input.
@@ -117,7 +118,7 @@ impl AlphabetConfig {
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         let (x, y, windows) = self.dataset()?;
-        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         let fit = FitConfig::new(self.epochs, self.batch_size)
@@ -225,7 +226,7 @@ impl AlphabetStatefulConfig {
                 format!("{} is past the last input letter ({})", self.start, x.len() - 1),
             ));
         }
-        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, true)?;
         let fit = FitConfig::new(1, 1).with_shuffle(false);

@@ -16,6 +16,7 @@
 //! vector-output many-to-one).
 
 use super::{FreshScore, Outcome, RunOptions, fit_on_fresh};
+use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::{Error, Result};
@@ -24,7 +25,7 @@ use crate::metrics::expected_predicted;
 use crate::models::{ModelConfig, Output, Topology};
 use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::{Rng, SeedableRng};
 
 /// The value that pads the rows framing would drop, and that Keras's `Masking` skips: -1 is
 /// neither a one-hot entry nor a scaled integer.
@@ -252,7 +253,7 @@ impl EchoConfig {
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         self.check()?;
-        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, self.stateful)?;
         let (history, train_seconds) = fit_on_fresh(

@@ -299,7 +299,7 @@ pub(crate) fn fit_on_fresh<R: rand::Rng, D: Send>(
 ) -> Result<(History, f64)> {
     let mut shuffler = fit
         .shuffle
-        .then(|| <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(rng.next_u64()));
+        .then(|| <crate::ChaCha12Rng as rand::SeedableRng>::seed_from_u64(rng.next_u64()));
     let bar = crate::train::progress_bar(progress, epochs as u64, "fits");
     let mut history = History::default();
     let start = std::time::Instant::now();

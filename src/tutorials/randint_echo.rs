@@ -6,13 +6,14 @@
 //! expected vs predicted values with one mismatch.
 
 use super::{FreshScore, Outcome, RunOptions, fit_on_fresh};
+use crate::ChaCha12Rng;
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::Result;
 use crate::framing::{Framed, lag_echo};
 use crate::models::{ModelConfig, Topology};
 use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::{Rng, SeedableRng};
 
 /// The tutorial's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,10 +79,10 @@ impl RandintEchoConfig {
 
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, self.stateful)?;
-        let data = |rng: &mut StdRng| self.generate_data(rng).map(|f| (f.x, f.y));
+        let data = |rng: &mut ChaCha12Rng| self.generate_data(rng).map(|f| (f.x, f.y));
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.fits,

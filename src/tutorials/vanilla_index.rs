@@ -3,6 +3,7 @@
 //! learned (0% over 100 new examples); with many more examples it does learn.
 
 use super::{Outcome, RunOptions, labels, rows_to_array};
+use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::Result;
@@ -10,7 +11,7 @@ use crate::metrics::accuracy_percent;
 use crate::models::{LstmModel, ModelConfig, Topology};
 use crate::train::{FitConfig, History, Learner, progress_bar};
 use burn::tensor::Device;
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::{Rng, SeedableRng};
 use std::time::Instant;
 
 /// The tutorial's numbers.
@@ -94,7 +95,7 @@ impl VanillaIndexConfig {
     pub fn init_model<R: Rng>(&self, rng: &mut R, device: &Device) -> Result<LstmModel> {
         let mut model = self.model()?.init(rng, device)?;
         if self.forget_bias != 1.0 {
-            model.encoder = model.encoder.with_forget_bias(self.forget_bias);
+            model = model.with_forget_bias(self.forget_bias);
         }
         Ok(model)
     }
@@ -110,7 +111,7 @@ impl VanillaIndexConfig {
         if self.examples_per_fit == 0 {
             return Err(crate::Error::invalid("examples_per_fit", "must be at least 1"));
         }
-        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.init_model(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         // One Adam step per fit: the tutorial's one example is one batch.

@@ -6,6 +6,7 @@
 //! no number; the study (`results/study.md`) sets 20 seeds beside real Keras's.
 
 use super::{Outcome, RunOptions, labels};
+use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::data::one_hot_encode;
 use crate::error::Result;
@@ -13,7 +14,7 @@ use crate::metrics::Confusion;
 use crate::models::{ModelConfig, Topology};
 use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
-use rand::{Rng, RngExt, SeedableRng, rngs::StdRng};
+use rand::{Rng, RngExt, SeedableRng};
 use std::time::Instant;
 
 /// The tutorial's numbers.
@@ -77,7 +78,7 @@ impl VanillaSecondConfig {
 
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let (x, y) = self.generate(&mut rng)?;
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;

@@ -108,7 +108,7 @@ pub fn load_model(fx: &Value, device: &Device) -> LstmModel {
     let model = LstmModel::from_layers(encoder, decoder, head, topology).unwrap();
     match name {
         "masked" => model.with_masking(fx["mask_value"].as_f64().unwrap() as f32),
-        "regression" => model.with_output(Output::Linear { levels: 100 }),
+        "regression" => model.with_output(Output::Linear { levels: 100 }).unwrap(),
         _ => model,
     }
 }
@@ -121,8 +121,8 @@ pub fn model_weights(model: &LstmModel) -> Vec<Vec<f32>> {
         out.push(to_vec(l.recurrent_kernel.val()));
         out.push(to_vec(l.bias.val()));
     }
-    out.push(to_vec(model.head.kernel.val()));
-    out.push(to_vec(model.head.bias.val()));
+    out.push(to_vec(model.head().kernel.val()));
+    out.push(to_vec(model.head().bias.val()));
     out
 }
 
