@@ -55,6 +55,20 @@ impl Array3 {
         Some((index, self.data[i]))
     }
 
+    /// `Ok` when every value is finite, else an [`Error::NonFinite`] naming `what`, the first
+    /// bad value's `[sample, step, last]` index and the last axis (`axis`).
+    pub fn check_finite(&self, what: &'static str, axis: &'static str) -> Result<()> {
+        match self.first_non_finite() {
+            None => Ok(()),
+            Some((index, value)) => Err(Error::NonFinite {
+                what,
+                axis,
+                index,
+                value,
+            }),
+        }
+    }
+
     /// The values of one sample: `steps * features` numbers.
     pub fn sample(&self, i: usize) -> &[f32] {
         let n = self.shape[1] * self.shape[2];

@@ -501,7 +501,7 @@ impl Staging {
 /// This machine's host name (Linux: /proc/sys/kernel/hostname), with any character other than
 /// a letter, digit or `.` replaced by `_` so that it cannot split a folder name; `unknown_host`
 /// where it cannot be read.
-pub(crate) fn host_name() -> String {
+pub fn host_name() -> String {
     let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())

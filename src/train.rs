@@ -209,14 +209,7 @@ impl Learner {
                 actual: vec![features],
             });
         }
-        if let Some((index, value)) = x.first_non_finite() {
-            return Err(Error::NonFinite {
-                what: "the input X",
-                axis: "feature",
-                index,
-                value,
-            });
-        }
+        x.check_finite("the input X", "feature")?;
         if let Some(y) = y {
             let [ny, y_steps, classes] = y.shape();
             if ny != n {
@@ -241,14 +234,7 @@ impl Learner {
                     actual: vec![classes],
                 });
             }
-            if let Some((index, value)) = y.first_non_finite() {
-                return Err(Error::NonFinite {
-                    what: "the targets y",
-                    axis: "class",
-                    index,
-                    value,
-                });
-            }
+            y.check_finite("the targets y", "class")?;
         }
         if self.stateful && n % batch_size != 0 {
             return Err(Error::invalid(
@@ -314,6 +300,9 @@ impl Learner {
         let mut order: Vec<usize> = (0..split).collect();
         // Rows the accuracy counts: the same every epoch, whatever the order.
         let rows = self.scored_rows(&train_x, &train_y);
+        // Each batch's loss (on the device), read only to name the first non-finite batch if an
+        // epoch's loss is not finite; one buffer for the whole fit.
+        let mut batch_losses = Vec::with_capacity(split.div_ceil(config.batch_size));
         for _ in 0..config.epochs {
             if config.shuffle {
                 order.shuffle(rng);
@@ -326,8 +315,7 @@ impl Learner {
             let (xs, ys) = (xs.to_tensor(&device), ys.to_tensor(&device));
             let mut loss_sum: Option<Tensor<1>> = None;
             let mut correct: Option<Tensor<1>> = None;
-            // Kept (on the device) to name the first non-finite batch if the epoch's loss is.
-            let mut batch_losses = Vec::new();
+            batch_losses.clear();
             for start in (0..split).step_by(config.batch_size) {
                 let len = config.batch_size.min(split - start);
                 let xb = xs.clone().narrow(0, start, len);
@@ -346,7 +334,7 @@ impl Learner {
             }
             let epoch_loss = scalar(loss_sum.expect("at least one batch")) / split as f32;
             if !epoch_loss.is_finite() {
-                return Err(diverged(history.loss.len() + 1, batch_losses, epoch_loss));
+                return Err(diverged(history.loss.len() + 1, &batch_losses, epoch_loss));
             }
             history.loss.push(epoch_loss);
             history
@@ -461,11 +449,11 @@ impl Learner {
 /// The error for an epoch whose loss is not finite: the first batch whose loss is not (Keras's
 /// `TerminateOnNaN` stops there), or the epoch's last batch and sum if every batch's loss was
 /// finite and only their sum overflowed.
-fn diverged(epoch: usize, batch_losses: Vec<Tensor<1>>, epoch_loss: f32) -> Error {
+fn diverged(epoch: usize, batch_losses: &[Tensor<1>], epoch_loss: f32) -> Error {
     let batches = batch_losses.len();
     let (batch, loss) = batch_losses
-        .into_iter()
-        .map(scalar)
+        .iter()
+        .map(|l| scalar(l.clone()))
         .enumerate()
         .find(|(_, l)| !l.is_finite())
         .map_or((batches, epoch_loss), |(b, l)| (b + 1, l));
