@@ -112,3 +112,10 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --release --all-targets -- -D warnings
     cargo clippy --release --all-targets --features wgpu -- -D warnings
+
+# The README's Slurm array script (tools/slurm/study-array.sh) on a real one-node cluster:
+# installs Debian's slurm-wlm and munge if missing (root), 4 tasks over a small grid, one task
+# cancelled mid-run and resubmitted, the parts merged elsewhere and compared with a
+# single-process run. Needs the release binary (cargo build --release).
+slurm-test:
+    python3 tools/slurm_test.py

@@ -129,10 +129,7 @@ pub enum ArmRun {
 impl ArmRun {
     fn run(&self, seed: u64, device: &Device) -> Result<Outcome> {
         match self {
-            ArmRun::Lstm(config) => {
-                device.seed(seed);
-                config.run(&RunOptions::new(seed), device)
-            }
+            ArmRun::Lstm(config) => config.run(&RunOptions::new(seed), device),
             ArmRun::Logistic(experiment) => crate::baseline::logistic(*experiment, seed),
         }
     }
@@ -480,7 +477,6 @@ impl Exercise {
             .map(|(name, config)| {
                 let mut sums = vec![0.0f64; config.length];
                 for seed in 1..=seeds {
-                    device.seed(seed);
                     let mut rng = ChaCha12Rng::seed_from_u64(seed);
                     let model = config.init_model(&mut rng, &autodiff)?;
                     let (x, y) = config.generate_batch(&mut rng, 100)?;

@@ -350,8 +350,6 @@ fn study(args: StudyArgs) -> Result<()> {
             };
             let device = device::from_name(&o.device)?;
             let jobs = jobs_or_cores(o.jobs);
-            eprintln!("study: {} runs, {jobs} at a time", cells.len());
-            let start = std::time::Instant::now();
             // A shard keeps each finished cell at once in a folder of its own (named by shard,
             // epochs and device), so that a killed shard re-run with the same options resumes.
             let cell_dir = o.shard.map(|shard| {
@@ -361,6 +359,20 @@ fn study(args: StudyArgs) -> Result<()> {
                     shard.index, shard.count, o.device
                 ))
             });
+            let kept = cell_dir.as_ref().map_or(0, |dir| {
+                cells
+                    .iter()
+                    .filter(|&&(e, s)| study::cell_file(dir, e, s).exists())
+                    .count()
+            });
+            match kept {
+                0 => eprintln!("study: {} runs, {jobs} at a time", cells.len()),
+                _ => eprintln!(
+                    "study: {} runs, {kept} of them finished before (read back), {jobs} at a time",
+                    cells.len()
+                ),
+            }
+            let start = std::time::Instant::now();
             let runs = match &cell_dir {
                 Some(dir) => study::run_cells_resumable(&cells, jobs, o.epochs, &device, progress, dir)?,
                 None => study::run_cells(&cells, jobs, o.epochs, &device, progress)?,

@@ -7,12 +7,14 @@
 //! ```
 
 use crate::error::{Error, Result};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use rayon::prelude::*;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
-/// `f` over every item, `jobs` items at a time, results in the order of `items`. The first
-/// error stops the items not yet started and is returned, naming its item. `progress` draws one
-/// bar (with an ETA) over all items.
+/// `f` over every item on a pool of `jobs` threads (rayon), results in the order of `items`.
+/// The first error or panic stops the items not yet started and is returned, naming its item
+/// (a panic becomes an error carrying the panic's message). `progress` draws one bar (with an
+/// ETA) over all items. Nothing here seeds or draws from a shared generator: every run owns its
+/// own.
 pub fn parallel_map<T: Sync + std::fmt::Debug, R: Send>(
     items: &[T],
     jobs: usize,
@@ -22,48 +24,77 @@ pub fn parallel_map<T: Sync + std::fmt::Debug, R: Send>(
     if jobs == 0 {
         return Err(Error::invalid("jobs", "must be at least 1"));
     }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.min(items.len()).max(1))
+        .thread_name(|i| format!("lstm-lab-run-{i}"))
+        .build()
+        .map_err(|e| Error::invalid("jobs", format!("cannot start {jobs} threads: {e}")))?;
     let bar = crate::train::progress_bar(progress, items.len() as u64, "runs");
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<Result<R>>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.min(items.len()) {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= items.len() || failed.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let result = f(&items[k]);
-                    if result.is_err() {
-                        failed.store(true, Ordering::Relaxed);
-                    }
-                    bar.set_message(format!("{:?}", items[k]));
-                    bar.inc(1);
-                    if let Ok(mut results) = results.lock() {
-                        results[k] = Some(result);
-                    }
-                }
-            });
-        }
+    let out = pool.install(|| {
+        items
+            .par_iter()
+            .map(|item| {
+                let result = match catch_unwind(AssertUnwindSafe(|| f(item))) {
+                    Ok(Ok(r)) => Ok(r),
+                    Ok(Err(e)) => Err(Error::invalid("run", format!("{item:?} failed: {e}"))),
+                    Err(panic) => Err(Error::invalid(
+                        "run",
+                        format!("{item:?} panicked: {}", panic_message(panic.as_ref())),
+                    )),
+                };
+                bar.set_message(format!("{item:?}"));
+                bar.inc(1);
+                result
+            })
+            .collect::<Result<Vec<R>>>()
     });
     bar.finish_and_clear();
-    let results = results
-        .into_inner()
-        .map_err(|_| Error::invalid("jobs", "a run panicked"))?;
-    let mut out = Vec::with_capacity(items.len());
-    for (result, item) in results.into_iter().zip(items) {
-        match result {
-            Some(Ok(r)) => out.push(r),
-            Some(Err(e)) => {
-                return Err(Error::invalid("run", format!("{item:?} failed: {e}")));
+    out
+}
+
+/// The text of a panic's payload (`panic!("...")` carries a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_names_its_item_and_stops_the_rest() {
+        let started = std::sync::atomic::AtomicUsize::new(0);
+        let items: Vec<u32> = (0..200).collect();
+        let err = parallel_map(&items, 2, false, |&x| {
+            started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if x == 3 {
+                Err(Error::invalid("x", "three"))
+            } else {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                Ok(x)
             }
-            // Not started because another item failed; that failure is reported above.
-            None => {}
-        }
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("3 failed") && err.contains("three"), "{err}");
+        let started = started.into_inner();
+        assert!(started < 200, "{started} of 200 items started after the failure");
     }
-    if out.len() < items.len() {
-        return Err(Error::invalid("run", "a run failed"));
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_its_item() {
+        let err = parallel_map(&[1u32, 2, 3], 2, false, |&x| {
+            if x == 2 {
+                panic!("boom at {x}");
+            }
+            Ok(x)
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("2 panicked: boom at 2"), "{err}");
     }
-    Ok(out)
 }

@@ -1,7 +1,8 @@
-//! The framing reproduces the tutorials' printed examples.
+//! The framing reproduces the tutorials' printed examples, and is a plain sliding window on random sizes.
 
 use lstm_lab::data::{ALPHABET, alphabet_windows, letter, one_hot_encode};
-use lstm_lab::framing::{lag_echo, to_supervised};
+use lstm_lab::framing::{lag_echo, to_supervised, to_supervised_padded};
+use proptest::prelude::*;
 
 /// Seed 002 prints this 25-number sequence and its 21 pairs for n_in 5, n_out 3.
 const SEQ_002: [usize; 25] = [
@@ -97,4 +98,77 @@ fn alphabet_windows_match_the_tutorial() {
     assert_eq!(show(&three[0], next3[0]), "ABC -> D");
     assert_eq!(show(&three[22], next3[22]), "WXY -> Z");
     assert_eq!(ALPHABET.len(), 26);
+}
+
+/// Random rows of `width` values: not one-hot, so a value in the wrong place cannot hide.
+fn rows(len: usize, width: usize) -> impl Strategy<Value = Vec<Vec<f32>>> {
+    prop::collection::vec(prop::collection::vec(-1.0f32..1.0, width), len)
+}
+
+/// (rows, n_in, n_out): 1 to 6 input steps, 1 to n_in output steps, up to 12 rows more than n_in.
+fn windows() -> impl Strategy<Value = (Vec<Vec<f32>>, usize, usize)> {
+    (1usize..7, 0usize..13, 1usize..6)
+        .prop_flat_map(|(n_in, extra, width)| (rows(n_in + extra, width), Just(n_in), 1..=n_in))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// `to_supervised` is a plain sliding window: sample s, step t is row s + t, and the
+    /// target is the window's first n_out rows.
+    #[test]
+    fn to_supervised_is_a_sliding_window((encoded, n_in, n_out) in windows()) {
+        let framed = to_supervised(&encoded, n_in, n_out).unwrap();
+        let width = encoded[0].len();
+        let samples = encoded.len() - n_in + 1;
+        prop_assert_eq!(framed.x.shape(), [samples, n_in, width]);
+        prop_assert_eq!(framed.y.shape(), [samples, n_out, width]);
+        prop_assert_eq!(framed.frame.height(), samples);
+        for s in 0..samples {
+            for t in 0..n_in {
+                prop_assert_eq!(framed.x.row(s, t), &encoded[s + t][..]);
+            }
+            for t in 0..n_out {
+                prop_assert_eq!(framed.y.row(s, t), &encoded[s + t][..]);
+            }
+        }
+    }
+
+    /// `to_supervised_padded` keeps every row: window s ends at row s, and the steps before
+    /// the sequence starts hold the fill value.
+    #[test]
+    fn to_supervised_padded_fills_the_missing_steps((encoded, n_in, n_out) in windows()) {
+        let fill = -7.5;
+        let framed = to_supervised_padded(&encoded, n_in, n_out, fill).unwrap();
+        let width = encoded[0].len();
+        prop_assert_eq!(framed.x.shape(), [encoded.len(), n_in, width]);
+        prop_assert_eq!(framed.y.shape(), [encoded.len(), n_out, width]);
+        for s in 0..encoded.len() {
+            for t in 0..n_in {
+                let want = match (s + t).checked_sub(n_in - 1) {
+                    Some(row) => encoded[row].clone(),
+                    None => vec![fill; width],
+                };
+                prop_assert_eq!(framed.x.row(s, t), &want[..]);
+            }
+        }
+    }
+
+    /// `lag_echo` with n lags: sample s is rows s + 1 .. s + n, its target row s + n - 1 (one
+    /// step before the window's last).
+    #[test]
+    fn lag_echo_is_a_window_and_the_row_before_its_last(
+        (encoded, n_lags) in (2usize..7, 1usize..13, 1usize..6)
+            .prop_flat_map(|(n, extra, width)| (rows(n + extra, width), Just(n)))
+    ) {
+        let framed = lag_echo(&encoded, n_lags).unwrap();
+        let samples = encoded.len() - n_lags;
+        prop_assert_eq!(framed.x.shape(), [samples, n_lags, encoded[0].len()]);
+        for s in 0..samples {
+            for t in 0..n_lags {
+                prop_assert_eq!(framed.x.row(s, t), &encoded[s + 1 + t][..]);
+            }
+            prop_assert_eq!(framed.y.row(s, 0), &encoded[s + n_lags - 1][..]);
+        }
+    }
 }

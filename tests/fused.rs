@@ -12,10 +12,13 @@ use burn::tensor::{Device, Distribution, Tensor, TensorData};
 use lstm_lab::ChaCha12Rng;
 use lstm_lab::fused::adam_update;
 use lstm_lab::layers::{Lstm, LstmConfig, LstmState};
+use proptest::prelude::*;
 use rand::{RngExt, SeedableRng};
 
 /// (batch, steps, d_input, units)
-const SHAPES: [(usize, usize, usize, usize); 7] = [
+type Shape = (usize, usize, usize, usize);
+
+const SHAPES: [Shape; 7] = [
     (1, 1, 1, 1),
     (1, 7, 3, 5),
     (3, 1, 4, 9),
@@ -29,11 +32,34 @@ fn random(device: &Device, shape: [usize; 3]) -> Tensor<3> {
     Tensor::random(shape, Distribution::Uniform(-1.0, 1.0), device)
 }
 
-fn close(what: &str, a: Tensor<3>, b: Tensor<3>, tol: f32) {
+/// How close two results must be: `Abs(t)` within `t` everywhere; `Scaled(t)` within `t` times
+/// the reference's largest magnitude (at least 1), for sums of hundreds of terms whose f32
+/// rounding grows with their size (a wrong formula is off by the size itself).
+#[derive(Clone, Copy)]
+enum Tol {
+    Abs(f32),
+    Scaled(f32),
+}
+
+impl From<f32> for Tol {
+    fn from(t: f32) -> Self {
+        Tol::Abs(t)
+    }
+}
+
+fn close(what: &str, a: Tensor<3>, b: Tensor<3>, tol: impl Into<Tol>) {
     let (a, b) = (
         a.into_data().try_to_vec::<f32>().expect("f32"),
         b.into_data().try_to_vec::<f32>().expect("f32"),
     );
+    let tol = match tol.into() {
+        Tol::Abs(t) => t,
+        Tol::Scaled(t) => {
+            t * b
+                .iter()
+                .fold(1.0f32, |m, v| if v.abs() > m { v.abs() } else { m })
+        }
+    };
     common::assert_close(what, &a, &b, tol);
 }
 
@@ -54,63 +80,69 @@ fn layer(rng: &mut ChaCha12Rng, d: usize, u: usize, device: &Device) -> Lstm {
 fn check_against_reference(device: &Device, tol: f32) {
     let mut rng = ChaCha12Rng::seed_from_u64(7);
     device.seed(7);
-    for (batch, steps, d, u) in SHAPES {
-        let lstm = layer(&mut rng, d, u, device);
-        let x = random(device, [batch, steps, d]).require_grad();
-        let h0 = random(device, [1, batch, u]).reshape([batch, u]).require_grad();
-        let c0 = random(device, [1, batch, u]).reshape([batch, u]).require_grad();
-        let w_seq = random(device, [batch, steps, u]).detach();
-        let w_h = random(device, [1, batch, u]).reshape([batch, u]).detach();
-        let w_c = random(device, [1, batch, u]).reshape([batch, u]).detach();
-        let state = || {
-            Some(LstmState {
-                h: h0.clone(),
-                c: c0.clone(),
-            })
-        };
-        let shape = format!("batch {batch}, steps {steps}, d_input {d}, units {u}");
-        let (seq_f, st_f) = lstm.forward(x.clone(), state());
-        let (seq_r, st_r) = lstm.forward_reference(x.clone(), state());
-        close(&format!("sequence ({shape})"), seq_f.clone(), seq_r.clone(), tol);
-        close(
-            &format!("h ({shape})"),
-            as3(st_f.h.clone()),
-            as3(st_r.h.clone()),
-            tol,
-        );
-        close(
-            &format!("c ({shape})"),
-            as3(st_f.c.clone()),
-            as3(st_r.c.clone()),
-            tol,
-        );
-        // One scalar that reaches every output: the sequence, the final h and the final c.
-        let loss = |seq: Tensor<3>, st: LstmState| {
-            (seq * w_seq.clone()).sum() + (st.h * w_h.clone()).sum() + (st.c * w_c.clone()).sum()
-        };
-        let g_f = loss(seq_f, st_f).backward();
-        let g_r = loss(seq_r, st_r).backward();
-        let grad3 = |t: &Tensor<3>, g| t.grad(g).expect("a gradient");
-        close(&format!("dx ({shape})"), grad3(&x, &g_f), grad3(&x, &g_r), tol);
-        let grad2 = |t: &Tensor<2>, g| as3(t.grad(g).expect("a gradient"));
-        close(&format!("dh0 ({shape})"), grad2(&h0, &g_f), grad2(&h0, &g_r), tol);
-        close(&format!("dc0 ({shape})"), grad2(&c0, &g_f), grad2(&c0, &g_r), tol);
-        let pk = |p: &Param<Tensor<2>>, g| as3(p.val().grad(g).expect("a gradient"));
-        close(
-            &format!("dkernel ({shape})"),
-            pk(&lstm.kernel, &g_f),
-            pk(&lstm.kernel, &g_r),
-            tol,
-        );
-        close(
-            &format!("drecurrent ({shape})"),
-            pk(&lstm.recurrent_kernel, &g_f),
-            pk(&lstm.recurrent_kernel, &g_r),
-            tol,
-        );
-        let pb = |g| as3(lstm.bias.val().grad(g).expect("a gradient"));
-        close(&format!("dbias ({shape})"), pb(&g_f), pb(&g_r), tol);
+    for shape in SHAPES {
+        check_shape(device, &mut rng, shape, Tol::Abs(tol));
     }
+}
+
+/// The fused layer's sequence, final state and the gradients of x, h0, c0 and every weight
+/// against the op-by-op reference's, for one `(batch, steps, d_input, units)`.
+fn check_shape(device: &Device, rng: &mut ChaCha12Rng, (batch, steps, d, u): Shape, tol: Tol) {
+    let lstm = layer(rng, d, u, device);
+    let x = random(device, [batch, steps, d]).require_grad();
+    let h0 = random(device, [1, batch, u]).reshape([batch, u]).require_grad();
+    let c0 = random(device, [1, batch, u]).reshape([batch, u]).require_grad();
+    let w_seq = random(device, [batch, steps, u]).detach();
+    let w_h = random(device, [1, batch, u]).reshape([batch, u]).detach();
+    let w_c = random(device, [1, batch, u]).reshape([batch, u]).detach();
+    let state = || {
+        Some(LstmState {
+            h: h0.clone(),
+            c: c0.clone(),
+        })
+    };
+    let shape = format!("batch {batch}, steps {steps}, d_input {d}, units {u}");
+    let (seq_f, st_f) = lstm.forward(x.clone(), state());
+    let (seq_r, st_r) = lstm.forward_reference(x.clone(), state());
+    close(&format!("sequence ({shape})"), seq_f.clone(), seq_r.clone(), tol);
+    close(
+        &format!("h ({shape})"),
+        as3(st_f.h.clone()),
+        as3(st_r.h.clone()),
+        tol,
+    );
+    close(
+        &format!("c ({shape})"),
+        as3(st_f.c.clone()),
+        as3(st_r.c.clone()),
+        tol,
+    );
+    // One scalar that reaches every output: the sequence, the final h and the final c.
+    let loss = |seq: Tensor<3>, st: LstmState| {
+        (seq * w_seq.clone()).sum() + (st.h * w_h.clone()).sum() + (st.c * w_c.clone()).sum()
+    };
+    let g_f = loss(seq_f, st_f).backward();
+    let g_r = loss(seq_r, st_r).backward();
+    let grad3 = |t: &Tensor<3>, g| t.grad(g).expect("a gradient");
+    close(&format!("dx ({shape})"), grad3(&x, &g_f), grad3(&x, &g_r), tol);
+    let grad2 = |t: &Tensor<2>, g| as3(t.grad(g).expect("a gradient"));
+    close(&format!("dh0 ({shape})"), grad2(&h0, &g_f), grad2(&h0, &g_r), tol);
+    close(&format!("dc0 ({shape})"), grad2(&c0, &g_f), grad2(&c0, &g_r), tol);
+    let pk = |p: &Param<Tensor<2>>, g| as3(p.val().grad(g).expect("a gradient"));
+    close(
+        &format!("dkernel ({shape})"),
+        pk(&lstm.kernel, &g_f),
+        pk(&lstm.kernel, &g_r),
+        tol,
+    );
+    close(
+        &format!("drecurrent ({shape})"),
+        pk(&lstm.recurrent_kernel, &g_f),
+        pk(&lstm.recurrent_kernel, &g_r),
+        tol,
+    );
+    let pb = |g| as3(lstm.bias.val().grad(g).expect("a gradient"));
+    close(&format!("dbias ({shape})"), pb(&g_f), pb(&g_r), tol);
 }
 
 fn check_adam(device: &Device, tol: f32) {
@@ -144,6 +176,27 @@ fn check_adam(device: &Device, tol: f32) {
 #[test]
 fn fused_lstm_matches_the_op_by_op_reference_on_cpu() {
     check_against_reference(&Device::flex().autodiff(), 2e-5);
+}
+
+proptest! {
+    // Few cases, each a forward and two backward passes: about a second in all in CI. The
+    // strategies reach the sizes the fixed list above does not: units above 128 (a gate width
+    // 4 x units above 512), input width above 512 and batch x steps above 512 (the inner size
+    // of the weight gradients), where the fused kernels split their sums into fixed chunks.
+    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    #[test]
+    fn fused_lstm_matches_the_reference_on_random_shapes(
+        seed in any::<u64>(),
+        batch in prop_oneof![1usize..6, 100usize..130],
+        steps in 1usize..6,
+        d in prop_oneof![1usize..24, 513usize..560],
+        u in prop_oneof![1usize..40, 129usize..140],
+    ) {
+        let device = Device::flex().autodiff();
+        let mut rng = ChaCha12Rng::seed_from_u64(seed);
+        device.seed(seed);
+        check_shape(&device, &mut rng, (batch, steps, d, u), Tol::Scaled(2e-5));
+    }
 }
 
 #[test]

@@ -238,7 +238,7 @@ pub fn run_cells_resumable(
 ) -> Result<Vec<SeedRun>> {
     std::fs::create_dir_all(dir)?;
     parallel_map(cells, jobs, progress, |&(experiment, seed)| {
-        let path = dir.join(format!("{}-seed-{seed:03}.json", experiment.id()));
+        let path = cell_file(dir, experiment, seed);
         if path.exists() {
             let unreadable = |e: String| Error::invalid("resume", format!("{}: {e}", path.display()));
             let text = std::fs::read_to_string(&path).map_err(|e| unreadable(e.to_string()))?;
@@ -266,6 +266,11 @@ pub fn run_cells_resumable(
         std::fs::rename(&tmp, &path)?;
         Ok(run)
     })
+}
+
+/// Where [`run_cells_resumable`] keeps the finished cell `(experiment, seed)` in `dir`.
+pub fn cell_file(dir: &Path, experiment: Experiment, seed: u64) -> std::path::PathBuf {
+    dir.join(format!("{}-seed-{seed:03}.json", experiment.id()))
 }
 
 /// One cell, through [`Experiment::run`].

@@ -137,7 +137,6 @@ impl Experiment {
             config.set_epochs(epochs);
         }
         config.scale_batch(options.batch_scale)?;
-        device.seed(options.seed);
         config.run(options, device)
     }
 }
