@@ -57,7 +57,10 @@ def install():
         return
     print("installing slurm-wlm and munge (apt-get)", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    run(["apt-get", "install", "-y", "-qq", "slurm-wlm", "munge"], env=env)
+    packages = ["apt-get", "install", "-y", "-qq", "slurm-wlm", "munge"]
+    if subprocess.run(packages, capture_output=True, env=env).returncode != 0:
+        run(["apt-get", "update", "-qq"], env=env)  # a fresh machine may have no package lists
+        run(packages, env=env)
 
 
 def slurm_conf(node, cpus):
