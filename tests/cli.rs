@@ -42,6 +42,17 @@ fn bad_input_exits_non_zero_with_a_clear_message() {
         &["run", "echo-whole", "--epochs", "0", "--out", out],
         "epochs: must be at least 1",
     );
+    fails_with(
+        &[
+            "exercises",
+            "check",
+            "--only",
+            "echo-longer,echo-masked",
+            "--skip",
+            "echo-masked,echo-longer",
+        ],
+        "every exercise is skipped",
+    );
     #[cfg(not(feature = "wgpu"))]
     fails_with(
         &["run", "echo-whole", "--device", "wgpu", "--out", out],
