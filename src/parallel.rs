@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// `f` over every item on a pool of `jobs` threads (rayon), results in the order of `items`.
-/// The first error or panic stops the items not yet started and is returned, naming its item
-/// (a panic becomes an error carrying the panic's message). `progress` draws one bar (with an
+/// An error or panic stops the items not yet started and is returned, naming its item (a panic
+/// becomes an error carrying the panic's message); when several fail at once, the one returned
+/// is the first to fail in time, not necessarily the first in `items`. `progress` draws one bar (with an
 /// ETA) over all items. Nothing here seeds or draws from a shared generator: every run owns its
 /// own.
 pub fn parallel_map<T: Sync + std::fmt::Debug, R: Send>(

@@ -151,6 +151,9 @@ proptest! {
                 };
                 prop_assert_eq!(framed.x.row(s, t), &want[..]);
             }
+            for t in 0..n_out {
+                prop_assert_eq!(framed.y.row(s, t), framed.x.row(s, t));
+            }
         }
     }
 
@@ -164,6 +167,7 @@ proptest! {
         let framed = lag_echo(&encoded, n_lags).unwrap();
         let samples = encoded.len() - n_lags;
         prop_assert_eq!(framed.x.shape(), [samples, n_lags, encoded[0].len()]);
+        prop_assert_eq!(framed.y.shape(), [samples, 1, encoded[0].len()]);
         for s in 0..samples {
             for t in 0..n_lags {
                 prop_assert_eq!(framed.x.row(s, t), &encoded[s + 1 + t][..]);

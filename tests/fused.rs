@@ -8,7 +8,7 @@
 
 mod common;
 use burn::module::Param;
-use burn::tensor::{Device, Distribution, Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData};
 use lstm_lab::ChaCha12Rng;
 use lstm_lab::fused::adam_update;
 use lstm_lab::layers::{Lstm, LstmConfig, LstmState};
@@ -28,8 +28,12 @@ const SHAPES: [Shape; 7] = [
     (21, 2, 13, 150),
 ];
 
-fn random(device: &Device, shape: [usize; 3]) -> Tensor<3> {
-    Tensor::random(shape, Distribution::Uniform(-1.0, 1.0), device)
+/// Uniform in [-1, 1) from `rng` (not Burn's process-wide generator, which tests running in
+/// parallel would share), so that every case, and a shrunk failing one, replays exactly.
+fn random(rng: &mut ChaCha12Rng, device: &Device, shape: [usize; 3]) -> Tensor<3> {
+    let n = shape.iter().product::<usize>();
+    let values: Vec<f32> = (0..n).map(|_| rng.random_range(-1.0f32..1.0)).collect();
+    Tensor::from_data(TensorData::new(values, shape), device)
 }
 
 /// How close two results must be: `Abs(t)` within `t` everywhere; `Scaled(t)` within `t` times
@@ -79,7 +83,6 @@ fn layer(rng: &mut ChaCha12Rng, d: usize, u: usize, device: &Device) -> Lstm {
 
 fn check_against_reference(device: &Device, tol: f32) {
     let mut rng = ChaCha12Rng::seed_from_u64(7);
-    device.seed(7);
     for shape in SHAPES {
         check_shape(device, &mut rng, shape, Tol::Abs(tol));
     }
@@ -89,12 +92,16 @@ fn check_against_reference(device: &Device, tol: f32) {
 /// against the op-by-op reference's, for one `(batch, steps, d_input, units)`.
 fn check_shape(device: &Device, rng: &mut ChaCha12Rng, (batch, steps, d, u): Shape, tol: Tol) {
     let lstm = layer(rng, d, u, device);
-    let x = random(device, [batch, steps, d]).require_grad();
-    let h0 = random(device, [1, batch, u]).reshape([batch, u]).require_grad();
-    let c0 = random(device, [1, batch, u]).reshape([batch, u]).require_grad();
-    let w_seq = random(device, [batch, steps, u]).detach();
-    let w_h = random(device, [1, batch, u]).reshape([batch, u]).detach();
-    let w_c = random(device, [1, batch, u]).reshape([batch, u]).detach();
+    let x = random(rng, device, [batch, steps, d]).require_grad();
+    let h0 = random(rng, device, [1, batch, u])
+        .reshape([batch, u])
+        .require_grad();
+    let c0 = random(rng, device, [1, batch, u])
+        .reshape([batch, u])
+        .require_grad();
+    let w_seq = random(rng, device, [batch, steps, u]).detach();
+    let w_h = random(rng, device, [1, batch, u]).reshape([batch, u]).detach();
+    let w_c = random(rng, device, [1, batch, u]).reshape([batch, u]).detach();
     let state = || {
         Some(LstmState {
             h: h0.clone(),
@@ -187,14 +194,12 @@ proptest! {
     #[test]
     fn fused_lstm_matches_the_reference_on_random_shapes(
         seed in any::<u64>(),
-        batch in prop_oneof![1usize..6, 100usize..130],
-        steps in 1usize..6,
+        (batch, steps) in prop_oneof![(1usize..6, 1usize..6), (103usize..130, 5usize..7)],
         d in prop_oneof![1usize..24, 513usize..560],
         u in prop_oneof![1usize..40, 129usize..140],
     ) {
         let device = Device::flex().autodiff();
         let mut rng = ChaCha12Rng::seed_from_u64(seed);
-        device.seed(seed);
         check_shape(&device, &mut rng, (batch, steps, d, u), Tol::Scaled(2e-5));
     }
 }
@@ -232,7 +237,7 @@ fn masked_forward_skips_masked_steps() {
     let device = Device::flex();
     let mut rng = ChaCha12Rng::seed_from_u64(9);
     let lstm = layer(&mut rng, 4, 6, &device);
-    let x = random(&device, [3, 5, 4]);
+    let x = random(&mut rng, &device, [3, 5, 4]);
     let ones = Tensor::<2>::ones([3, 5], &device);
     let (seq, state) = lstm.forward_masked(x.clone(), ones, None);
     let (want_seq, want_state) = lstm.forward(x.clone(), None);

@@ -52,14 +52,21 @@ def run(cmd, **kw):
     return out.stdout
 
 
+def probe(cmd, env):
+    """`cmd`'s stdout, or "" when it fails (a daemon not listening yet, a job already purged)."""
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    return out.stdout if out.returncode == 0 else ""
+
+
 def install():
     if all(shutil.which(t) for t in ("slurmctld", "slurmd", "sbatch", "munged", "mungekey")):
         return
     print("installing slurm-wlm and munge (apt-get)", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    packages = ["apt-get", "install", "-y", "-qq", "slurm-wlm", "munge"]
+    # Waits for the package lock: CI's browser set-up may be installing Chromium meanwhile.
+    packages = ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-qq", "slurm-wlm", "munge"]
     if subprocess.run(packages, capture_output=True, env=env).returncode != 0:
-        run(["apt-get", "update", "-qq"], env=env)  # a fresh machine may have no package lists
+        run(["apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-qq"], env=env)  # a fresh machine may have no package lists
         run(packages, env=env)
 
 
@@ -119,9 +126,12 @@ class Cluster:
         self.pids.append(WORK / "slurmctld.pid")
         run(["slurmd", "-f", str(self.conf), "-N", self.node], env=self.env)
         self.pids.append(WORK / "slurmd.pid")
-        self.wait(lambda: "idle" in run(["sinfo", "-h", "-o", "%T"], env=self.env), "the node to be idle")
+        self.wait(lambda: "idle" in probe(["sinfo", "-h", "-o", "%T"], self.env), "the node to be idle")
 
     def stop(self):
+        if self.pids:  # jobs first, so that no step or lstm-lab outlives the cluster
+            probe(["scancel", "--full", "--partition=test"], self.env)
+            time.sleep(1)
         for pid_file in reversed(self.pids):
             try:
                 os.kill(int(Path(pid_file).read_text().split()[0]), 15)
@@ -141,7 +151,8 @@ class Cluster:
         return out.strip().split(";")[0]
 
     def running(self, job):
-        return run(["squeue", "-h", "-j", job, "-o", "%i %T"], env=self.env).strip()
+        """The job's tasks still queued or running, one "ID STATE" line each ("" once gone)."""
+        return probe(["squeue", "-h", "-r", "-j", job, "-o", "%i %T"], self.env).strip()
 
 
 def read_json(path):
@@ -187,11 +198,14 @@ def main():
         parts = jobs / "parts"
         cells = lambda: list(parts.glob(f".cells-2-of-{SHARDS}-*/*.json"))
         part2 = parts / f"study-part-2-of-{SHARDS}.json"
-        cluster.wait(lambda: cells() or part2.exists(), "task 2's first finished cell")
+        task2_gone = lambda: f"{job}_2 " not in cluster.running(job) + " "
+        cluster.wait(lambda: cells() or part2.exists() or task2_gone(), "task 2's first finished cell")
+        if not cells() and not part2.exists():
+            fail("task 2 ended without a finished cell", cluster.logs + sorted(jobs.glob("slurm-*.out")))
         if part2.exists():
             fail("task 2 finished before it could be cancelled: make its cells longer")
         run(["scancel", f"{job}_2"], env=cluster.env)
-        cluster.wait(lambda: f"{job}_2 " not in cluster.running(job) + " ", "task 2 to stop")
+        cluster.wait(task2_gone, "task 2 to stop")
         kept = {(c["experiment"], c["seed"]): c["train_seconds"] for c in map(read_json, cells())}
         if part2.exists() or not kept:
             fail(f"after scancel: part written {part2.exists()}, {len(kept)} cells kept")
