@@ -355,15 +355,11 @@ fn study(args: StudyArgs) -> Result<()> {
             };
             let device = device::from_name(&o.device)?;
             let jobs = jobs_or_cores(o.jobs);
-            // A shard keeps each finished cell at once in a folder of its own (named by shard,
-            // epochs and device), so that a killed shard re-run with the same options resumes.
-            let cell_dir = o.shard.map(|shard| {
-                let epochs = o.epochs.map_or("full".to_string(), |e| e.to_string());
-                o.out.join(format!(
-                    ".cells-{}-of-{}-epochs-{epochs}-{}",
-                    shard.index, shard.count, o.device
-                ))
-            });
+            // A shard keeps each finished cell at once in a folder of its own, so that a killed
+            // shard re-run with the same options resumes.
+            let cell_dir = o
+                .shard
+                .map(|shard| study::cell_dir(&o.out, shard, o.epochs, &o.device));
             let kept = cell_dir.as_ref().map_or(0, |dir| {
                 cells
                     .iter()
