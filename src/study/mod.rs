@@ -271,7 +271,7 @@ pub fn run_cells_resumable(
 /// The folder in `out` where shard `shard` keeps its finished cells for [`run_cells_resumable`]:
 /// `.cells-I-of-N-epochs-E-DEVICE` (E is `full` for the tutorials' epochs), one per shard,
 /// epochs and device, since a cell's numbers depend on all three.
-pub fn cell_dir(out: &Path, shard: Shard, epochs: Option<usize>, device: &str) -> std::path::PathBuf {
+pub fn cell_dir(out: &Path, shard: Shard, epochs: Option<usize>, device: &str) -> PathBuf {
     let epochs = epochs.map_or("full".to_string(), |e| e.to_string());
     out.join(format!(
         ".cells-{}-of-{}-epochs-{epochs}-{device}",
@@ -280,7 +280,7 @@ pub fn cell_dir(out: &Path, shard: Shard, epochs: Option<usize>, device: &str) -
 }
 
 /// Where [`run_cells_resumable`] keeps the finished cell `(experiment, seed)` in `dir`.
-pub fn cell_file(dir: &Path, experiment: Experiment, seed: u64) -> std::path::PathBuf {
+pub fn cell_file(dir: &Path, experiment: Experiment, seed: u64) -> PathBuf {
     dir.join(format!("{}-seed-{seed:03}.json", experiment.id()))
 }
 
