@@ -13,6 +13,7 @@
 //! scored 0-4% (`tools/keras_vanilla_index.py` is this probe written against Keras 3).
 
 use lstm_lab::ChaCha12Rng;
+use lstm_lab::config::ParamGuard;
 use lstm_lab::models::{ModelConfig, Topology};
 use lstm_lab::train::{FitConfig, Learner};
 use lstm_lab::tutorials::vanilla_index::VanillaIndexConfig;
@@ -27,15 +28,15 @@ fn main() -> lstm_lab::Result<()> {
     let device = lstm_lab::device::cpu().autodiff();
     let mut rng = ChaCha12Rng::seed_from_u64(1);
     let model = ModelConfig::new(
-        config.length,
-        config.n_features,
-        config.units,
-        config.n_features,
+        config.length(),
+        config.n_features(),
+        config.units(),
+        config.n_features(),
         Topology::ManyToOne,
     )?
     .init(&mut rng, &device)?;
     let mut learner = Learner::new(model, false)?;
-    let fit = FitConfig::new(1, per_fit);
+    let fit = FitConfig::new(1, per_fit).check()?;
     let start = Instant::now();
     let mut seen = 0;
     while seen < max_examples {
@@ -44,7 +45,7 @@ fn main() -> lstm_lab::Result<()> {
             learner.fit(&x, &y, &fit, &mut rng)?;
             seen += per_fit;
         }
-        let (x, y) = config.generate_batch(&mut rng, config.eval_examples)?;
+        let (x, y) = config.generate_batch(&mut rng, config.eval_examples())?;
         let acc = learner.evaluate(&x, &y, 100)?.accuracy * 100.0;
         println!(
             "{seen} examples: {acc:.0}% ({:.1} s)",

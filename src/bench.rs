@@ -73,7 +73,7 @@ pub fn flops_of(shapes: &[Shape]) -> f64 {
 /// The matrix products of one pass of `model` on `batch` samples (with `backward`, also those of
 /// the backward pass).
 pub fn shapes(model: &ModelConfig, batch: usize, backward: bool) -> Vec<Shape> {
-    let (u, g4) = (model.units, 4 * model.units);
+    let (u, g4) = (model.units(), 4 * model.units());
     let mut out = Vec::new();
     let mut lstm = |steps: usize, d: usize, input_grad: bool| {
         out.push([batch * steps, d, g4]);
@@ -87,15 +87,15 @@ pub fn shapes(model: &ModelConfig, batch: usize, backward: bool) -> Vec<Shape> {
             }
         }
     };
-    lstm(model.steps, model.features, false);
-    if let Topology::EncoderDecoder { out_steps } = model.topology {
+    lstm(model.steps(), model.features(), false);
+    if let Topology::EncoderDecoder { out_steps } = model.topology() {
         lstm(out_steps, u, true);
     }
     let rows = batch * model.out_steps();
-    out.push([rows, u, model.classes]);
+    out.push([rows, u, model.classes()]);
     if backward {
-        out.push([u, rows, model.classes]);
-        out.push([rows, model.classes, u]);
+        out.push([u, rows, model.classes()]);
+        out.push([rows, model.classes(), u]);
     }
     out
 }

@@ -11,13 +11,21 @@ use rand::Rng;
 /// Shape and size of an [`Lstm`] layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LstmConfig {
-    /// Features per time step of the input.
-    pub d_input: usize,
-    /// Memory units (Keras's `units`).
-    pub units: usize,
+    d_input: usize,
+    units: usize,
 }
 
 impl LstmConfig {
+    /// Features per time step of the input.
+    pub fn d_input(&self) -> usize {
+        self.d_input
+    }
+
+    /// Memory units (Keras's `units`).
+    pub fn units(&self) -> usize {
+        self.units
+    }
+
     /// An LSTM reading `d_input` features with `units` memory units.
     pub fn new(d_input: usize, units: usize) -> Result<Self> {
         if d_input == 0 {

@@ -9,7 +9,7 @@
 //!
 //! ```no_run
 //! use burn::tensor::Device;
-//! use lstm_lab::{models::{ModelConfig, Topology}, train::{FitConfig, Learner}, data, framing};
+//! use lstm_lab::{config::ParamGuard, models::{ModelConfig, Topology}, train::{FitConfig, Learner}, data, framing};
 //! use rand::SeedableRng;
 //! use lstm_lab::ChaCha12Rng;
 //!
@@ -19,7 +19,9 @@
 //! let mut learner = Learner::new(config.init(&mut rng, &device).unwrap(), true).unwrap();
 //! let sequence = data::generate_sequence(&mut rng, 25, 100).unwrap();
 //! let framed = framing::to_supervised(&data::one_hot_encode(&sequence, 100).unwrap(), 5, 5).unwrap();
-//! let history = learner.fit(&framed.x, &framed.y, &FitConfig::new(1, 7).with_shuffle(false), &mut rng).unwrap();
+//! // Checked once: a batch size of 0, say, is refused here, before any training.
+//! let fit = FitConfig::new(1, 7).with_shuffle(false).check().unwrap();
+//! let history = learner.fit(&framed.x, &framed.y, &fit, &mut rng).unwrap();
 //! learner.reset_states();
 //! println!("loss {:?}", history.loss);
 //! ```
@@ -27,6 +29,7 @@
 pub mod array;
 pub mod baseline;
 pub mod bench;
+pub mod config;
 pub mod data;
 pub mod device;
 pub mod error;

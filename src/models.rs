@@ -54,26 +54,62 @@ pub enum Output {
     },
 }
 
-/// Sizes of an [`LstmModel`].
+/// Sizes of an [`LstmModel`], checked when built ([`ModelConfig::new`], [`ModelConfig::with_output`]),
+/// read through its getters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ModelConfig {
     /// Input time steps (needed for the summary and for checks; the LSTM itself takes any).
-    pub steps: usize,
+    steps: usize,
     /// Input features per step.
-    pub features: usize,
+    features: usize,
     /// Memory units of each LSTM layer.
-    pub units: usize,
+    units: usize,
     /// Output classes of the softmax layer.
-    pub classes: usize,
+    classes: usize,
     /// The wiring.
-    pub topology: Topology,
+    topology: Topology,
     /// The head (default [`Output::Softmax`]).
-    pub output: Output,
+    output: Output,
     /// Keras's `Masking(mask_value)` in front of the first LSTM (default `None`: no masking).
-    pub mask_value: Option<f32>,
+    mask_value: Option<f32>,
 }
 
 impl ModelConfig {
+    /// Input time steps (needed for the summary and for checks; the LSTM itself takes any).
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// Input features per step.
+    pub fn features(&self) -> usize {
+        self.features
+    }
+
+    /// Memory units of each LSTM layer.
+    pub fn units(&self) -> usize {
+        self.units
+    }
+
+    /// Output classes of the softmax layer.
+    pub fn classes(&self) -> usize {
+        self.classes
+    }
+
+    /// The wiring.
+    pub fn topology(&self) -> Topology {
+        self.topology
+    }
+
+    /// The head (default [`Output::Softmax`]).
+    pub fn output(&self) -> Output {
+        self.output
+    }
+
+    /// Keras's `Masking(mask_value)` in front of the first LSTM (default `None`: no masking).
+    pub fn mask_value(&self) -> Option<f32> {
+        self.mask_value
+    }
+
     /// A checked config: every size at least 1.
     pub fn new(
         steps: usize,

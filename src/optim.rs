@@ -13,22 +13,26 @@
 //! Burn's `AdamConfig` differs (epsilon 1e-5 added to the bias-corrected `sqrt(v_hat)`), which
 //! changes the very first steps noticeably when gradients are small; this is Keras's.
 
+use crate::config::{ParamGuard, config_struct};
 use crate::error::{Error, Result};
 use burn::module::{Module, ModuleMapper, Param, ParamId};
 use burn::tensor::{Gradients, Tensor};
 use std::collections::HashMap;
 
-/// Hyper-parameters of [`KerasAdam`]; `Default` is Keras's.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct AdamConfig {
-    /// Step size (Keras: 0.001).
-    pub learning_rate: f32,
-    /// First-moment decay (Keras: 0.9).
-    pub beta_1: f32,
-    /// Second-moment decay (Keras: 0.999).
-    pub beta_2: f32,
-    /// Added to `sqrt(v)` (Keras: 1e-7).
-    pub epsilon: f32,
+config_struct! {
+    /// Hyper-parameters of [`KerasAdam`]; `Default` is Keras's. Checked when the optimizer is
+    /// built ([`AdamConfig::init`]).
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub struct AdamConfig {
+        /// Step size (Keras: 0.001).
+        learning_rate / with_learning_rate: f32,
+        /// First-moment decay (Keras: 0.9).
+        beta_1 / with_beta_1: f32,
+        /// Second-moment decay (Keras: 0.999).
+        beta_2 / with_beta_2: f32,
+        /// Added to `sqrt(v)` (Keras: 1e-7).
+        epsilon / with_epsilon: f32,
+    }
 }
 
 impl Default for AdamConfig {
@@ -42,9 +46,9 @@ impl Default for AdamConfig {
     }
 }
 
-impl AdamConfig {
-    /// Checks the values once and builds the optimizer.
-    pub fn init(self) -> Result<KerasAdam> {
+/// Refuses what Keras's Adam would divide by or never converge with.
+impl ParamGuard for AdamConfig {
+    fn validate(&self) -> Result<()> {
         if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
             return Err(Error::invalid(
                 "learning_rate",
@@ -62,8 +66,16 @@ impl AdamConfig {
                 format!("must be non-negative, got {}", self.epsilon),
             ));
         }
+        Ok(())
+    }
+}
+
+impl AdamConfig {
+    /// Checks the values once and builds the optimizer.
+    pub fn init(self) -> Result<KerasAdam> {
+        let config = *self.check()?;
         Ok(KerasAdam {
-            config: self,
+            config,
             iterations: 0,
             moments: HashMap::new(),
         })

@@ -40,7 +40,7 @@ impl Summary {
 
     /// Summarises the model `config` describes, without building it.
     pub fn of_config(config: &ModelConfig, batch: Option<usize>) -> Self {
-        let (units, classes) = (config.units, config.classes);
+        let (units, classes) = (config.units(), config.classes());
         let lstm_params = |d_input: usize| 4 * (d_input * units + units * units + units);
         let dense_params = units * classes + classes;
         let out_steps = config.out_steps();
@@ -51,25 +51,25 @@ impl Summary {
                 .collect(),
             params,
         };
-        let layers = match config.topology {
+        let layers = match config.topology() {
             Topology::ManyToOne => vec![
-                row("lstm (LSTM)", &[units], lstm_params(config.features)),
+                row("lstm (LSTM)", &[units], lstm_params(config.features())),
                 row("dense (Dense)", &[classes], dense_params),
             ],
             Topology::Seq2Seq => vec![
                 row(
                     "lstm (LSTM)",
-                    &[config.steps, units],
-                    lstm_params(config.features),
+                    &[config.steps(), units],
+                    lstm_params(config.features()),
                 ),
                 row(
                     "time_distributed (TimeDistributed)",
-                    &[config.steps, classes],
+                    &[config.steps(), classes],
                     dense_params,
                 ),
             ],
             Topology::VectorOutput { .. } => vec![
-                row("lstm (LSTM)", &[units], lstm_params(config.features)),
+                row("lstm (LSTM)", &[units], lstm_params(config.features())),
                 row(
                     "dense (Dense)",
                     &[out_steps * classes],
@@ -78,7 +78,7 @@ impl Summary {
                 row("reshape (Reshape)", &[out_steps, classes], 0),
             ],
             Topology::EncoderDecoder { out_steps } => vec![
-                row("lstm (LSTM)", &[units], lstm_params(config.features)),
+                row("lstm (LSTM)", &[units], lstm_params(config.features())),
                 row("repeat_vector (RepeatVector)", &[out_steps, units], 0),
                 row("lstm_1 (LSTM)", &[out_steps, units], lstm_params(units)),
                 row(
@@ -89,8 +89,8 @@ impl Summary {
             ],
         };
         let masking = config
-            .mask_value
-            .map(|_| row("masking (Masking)", &[config.steps, config.features], 0));
+            .mask_value()
+            .map(|_| row("masking (Masking)", &[config.steps(), config.features()], 0));
         Self {
             layers: masking.into_iter().chain(layers).collect(),
         }

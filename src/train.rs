@@ -1,6 +1,7 @@
 //! A Keras-like training loop: `fit`, `evaluate`, `predict`, stateful carry and reset.
 
 use crate::array::Array3;
+use crate::config::{Checked, ParamGuard, config_struct};
 use crate::error::{Error, Result};
 use crate::layers::LstmState;
 use crate::models::{LstmModel, ModelState};
@@ -12,19 +13,22 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-/// `model.fit` arguments, checked up front by [`FitConfig::check`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct FitConfig {
-    /// Passes over the training samples.
-    pub epochs: usize,
-    /// Samples per gradient step.
-    pub batch_size: usize,
-    /// Shuffle the training samples before every epoch (Keras's default: true).
-    pub shuffle: bool,
-    /// Fraction of samples, taken from the end before any shuffling, held out for validation.
-    pub validation_split: f32,
-    /// Show a progress bar over the epochs.
-    pub progress: bool,
+config_struct! {
+    /// `model.fit` arguments: built with [`FitConfig::new`] and the `with_*` methods, then
+    /// [`check`](ParamGuard::check)ed once into the [`Checked`] form that [`Learner::fit`] takes.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct FitConfig {
+        /// Passes over the training samples.
+        epochs / with_epochs: usize,
+        /// Samples per gradient step.
+        batch_size / with_batch_size: usize,
+        /// Shuffle the training samples before every epoch (Keras's default: true).
+        shuffle / with_shuffle: bool,
+        /// Fraction of samples, taken from the end before any shuffling, held out for validation.
+        validation_split / with_validation_split: f32,
+        /// Show a progress bar over the epochs.
+        progress / with_progress: bool,
+    }
 }
 
 impl FitConfig {
@@ -38,27 +42,11 @@ impl FitConfig {
             progress: false,
         }
     }
+}
 
-    /// Sets `shuffle`.
-    pub fn with_shuffle(mut self, shuffle: bool) -> Self {
-        self.shuffle = shuffle;
-        self
-    }
-
-    /// Sets `validation_split`.
-    pub fn with_validation_split(mut self, split: f32) -> Self {
-        self.validation_split = split;
-        self
-    }
-
-    /// Sets `progress`.
-    pub fn with_progress(mut self, progress: bool) -> Self {
-        self.progress = progress;
-        self
-    }
-
-    /// Errors on values Keras would refuse.
-    pub fn check(&self) -> Result<()> {
+/// Refuses values Keras would refuse.
+impl ParamGuard for FitConfig {
+    fn validate(&self) -> Result<()> {
         if self.epochs == 0 {
             return Err(Error::invalid("epochs", "must be at least 1"));
         }
@@ -273,10 +261,9 @@ impl Learner {
         &mut self,
         x: &Array3,
         y: &Array3,
-        config: &FitConfig,
+        config: &Checked<FitConfig>,
         rng: &mut R,
     ) -> Result<History> {
-        config.check()?;
         self.check_data(x, Some(y), config.batch_size)?;
         if self.stateful && config.validation_split > 0.0 {
             return Err(Error::invalid(

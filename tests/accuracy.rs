@@ -40,13 +40,14 @@ fn vanilla_index_has_not_learned_after_10_fits() {
 /// task's difficulty and its 10 examples, not a broken pipeline.
 #[test]
 fn the_vanilla_index_pipeline_learns_the_last_value() {
+    use lstm_lab::config::ParamGuard;
     use lstm_lab::tutorials::vanilla_index::VanillaIndexConfig;
-    let config = VanillaIndexConfig {
-        out_index: 49,
-        fits: CONTROL_FITS,
-        examples_per_fit: 32,
-        ..VanillaIndexConfig::default()
-    };
+    let config = VanillaIndexConfig::default()
+        .with_out_index(49)
+        .with_fits(CONTROL_FITS)
+        .with_examples_per_fit(32)
+        .check()
+        .expect("a valid config");
     let outcome = config
         .run(&RunOptions::new(1), &lstm_lab::device::cpu())
         .expect("the control runs");
@@ -58,7 +59,7 @@ fn the_vanilla_index_pipeline_learns_the_last_value() {
         outcome.accuracy > 90.0,
         "vanilla-index pipeline, last value: {:.2}% on {} fresh examples after {CONTROL_FITS} fits of 32",
         outcome.accuracy,
-        config.eval_examples
+        config.eval_examples()
     );
 }
 

@@ -4,6 +4,7 @@ mod common;
 
 use burn::tensor::Device;
 use lstm_lab::ChaCha12Rng;
+use lstm_lab::config::ParamGuard;
 use lstm_lab::data::{generate_sequence, one_hot_encode};
 use lstm_lab::framing::to_supervised;
 use lstm_lab::models::{ModelConfig, Topology};
@@ -26,7 +27,7 @@ fn train(seed: u64) -> Vec<Vec<f32>> {
             .fit(
                 &framed.x,
                 &framed.y,
-                &FitConfig::new(1, 7).with_shuffle(false),
+                &FitConfig::new(1, 7).with_shuffle(false).check().unwrap(),
                 &mut rng,
             )
             .unwrap();

@@ -3,6 +3,7 @@
 use burn::module::Module;
 use burn::tensor::Device;
 use lstm_lab::ChaCha12Rng;
+use lstm_lab::config::ParamGuard;
 use lstm_lab::data::{alphabet_windows, generate_sequence, one_hot_encode};
 use lstm_lab::framing::{lag_echo, to_supervised};
 use lstm_lab::models::{ModelConfig, Topology};
@@ -76,18 +77,23 @@ fn models_and_fit_reject_bad_shapes_and_settings() {
     let mut learner = Learner::new(model.clone(), true).unwrap();
     let x = Array3::new(vec![0.0; 5 * 3 * 4], [5, 3, 4]).unwrap();
     let y = Array3::new(vec![0.0; 5 * 6], [5, 1, 6]).unwrap();
-    let m = message(learner.fit(&x, &y, &FitConfig::new(1, 2), &mut rng));
+    let m = message(learner.fit(&x, &y, &FitConfig::new(1, 2).check().unwrap(), &mut rng));
     assert!(m.contains("multiple of the batch size"), "{m}");
-    assert!(message(learner.fit(&x, &y, &FitConfig::new(0, 5), &mut rng)).contains("epochs"));
-    assert!(message(learner.fit(&x, &y, &FitConfig::new(1, 0), &mut rng)).contains("batch_size"));
+    assert!(message(FitConfig::new(0, 5).check()).contains("epochs"));
+    assert!(message(FitConfig::new(1, 0).check()).contains("batch_size"));
     let wrong_x = Array3::new(vec![0.0; 5 * 3 * 7], [5, 3, 7]).unwrap();
-    assert!(message(learner.fit(&wrong_x, &y, &FitConfig::new(1, 5), &mut rng)).contains("features of X"));
+    assert!(
+        message(learner.fit(&wrong_x, &y, &FitConfig::new(1, 5).check().unwrap(), &mut rng))
+            .contains("features of X")
+    );
     let wrong_y = Array3::new(vec![0.0; 5 * 2], [5, 1, 2]).unwrap();
-    assert!(message(learner.fit(&x, &wrong_y, &FitConfig::new(1, 5), &mut rng)).contains("classes of y"));
+    assert!(
+        message(learner.fit(&x, &wrong_y, &FitConfig::new(1, 5).check().unwrap(), &mut rng))
+            .contains("classes of y")
+    );
     assert!(message(Array3::new(vec![0.0; 3], [2, 1, 1])).contains("shape mismatch"));
 
-    let mut stateless = Learner::new(model.clone(), false).unwrap();
-    let m = message(stateless.fit(&x, &y, &FitConfig::new(1, 5).with_validation_split(1.5), &mut rng));
+    let m = message(FitConfig::new(1, 5).with_validation_split(1.5).check());
     assert!(m.contains("validation_split"), "{m}");
     assert!(message(Learner::new(model.valid(), false)).contains("autodiff"));
 }
@@ -114,7 +120,7 @@ fn learner_refuses_targets_of_the_wrong_length_and_inputs_without_steps() {
     let (model, x, _) = small(Topology::ManyToOne);
     let mut learner = Learner::new(model, false).unwrap();
     let y5 = Array3::new(vec![0.0; 4 * 5 * 3], [4, 5, 3]).unwrap();
-    let m = message(learner.fit(&x, &y5, &FitConfig::new(1, 2), &mut rng));
+    let m = message(learner.fit(&x, &y5, &FitConfig::new(1, 2).check().unwrap(), &mut rng));
     assert!(
         m.contains("output steps of y") && m.contains("[1]") && m.contains("[5]"),
         "{m}"
@@ -139,7 +145,7 @@ fn learner_refuses_nan_and_infinity_and_names_where() {
     let mut values = x.as_slice().to_vec();
     values[2 * 6 + 2 + 1] = f32::NAN; // sample 2 (6 values each), step 1 (2 each), feature 1
     let bad_x = Array3::new(values, [4, 3, 2]).unwrap();
-    let m = message(learner.fit(&bad_x, &y, &FitConfig::new(1, 2), &mut rng));
+    let m = message(learner.fit(&bad_x, &y, &FitConfig::new(1, 2).check().unwrap(), &mut rng));
     assert!(
         m.contains("input X holds NaN at sample 2, step 1, feature 1"),
         "{m}"
@@ -164,7 +170,7 @@ fn training_stops_at_the_first_batch_whose_loss_is_not_finite() {
     let model = model.with_forget_bias(f32::NAN);
     let mut learner = Learner::new(model, false).unwrap();
     let err = learner
-        .fit(&x, &y, &FitConfig::new(3, 2), &mut rng)
+        .fit(&x, &y, &FitConfig::new(3, 2).check().unwrap(), &mut rng)
         .expect_err("NaN weights");
     assert!(
         matches!(err, Error::Diverged { epoch: 1, batch: 1, loss } if loss.is_nan()),
@@ -181,7 +187,9 @@ fn a_stateful_model_refuses_a_new_batch_size_until_reset() {
     let mut rng = ChaCha12Rng::seed_from_u64(0);
     let (model, x, y) = small(Topology::ManyToOne);
     let mut learner = Learner::new(model, true).unwrap();
-    learner.fit(&x, &y, &FitConfig::new(1, 4), &mut rng).unwrap();
+    learner
+        .fit(&x, &y, &FitConfig::new(1, 4).check().unwrap(), &mut rng)
+        .unwrap();
     let m = message(learner.predict(&x, 2));
     assert!(
         m.contains("carries the state of a batch of 4") && m.contains("reset_states"),
@@ -205,14 +213,86 @@ fn a_head_with_nothing_to_learn_is_refused() {
 
 #[test]
 fn echo_extensions_reject_settings_keras_cannot_run() {
-    use lstm_lab::tutorials::RunOptions;
     use lstm_lab::tutorials::echo::EchoConfig;
-    let partial_masked = EchoConfig {
-        masked: true,
-        ..EchoConfig::partial()
-    };
-    let m = message(partial_masked.run(&RunOptions::new(1), &burn::tensor::Device::flex()));
+    let m = message(EchoConfig::partial().with_masked(true).check());
     assert!(m.contains("masked") && m.contains("n_out 2 of n_in 5"), "{m}");
+}
+
+/// Every tutorial config is checked before it can run: each broken rule is refused by `check`
+/// with the field's name, and `Tutorial::run` checks too, so an unchecked config never trains.
+#[test]
+fn tutorial_configs_are_checked_before_they_run() {
+    use lstm_lab::optim::AdamConfig;
+    use lstm_lab::tutorials::alphabet::{AlphabetConfig, AlphabetStatefulConfig, Window};
+    use lstm_lab::tutorials::randint_echo::RandintEchoConfig;
+    use lstm_lab::tutorials::vanilla_index::VanillaIndexConfig;
+    use lstm_lab::tutorials::vanilla_second::VanillaSecondConfig;
+    use lstm_lab::tutorials::{RunOptions, Tutorial};
+    let cases = [
+        (
+            message(VanillaIndexConfig::default().with_out_index(50).check()),
+            "invalid out_index: 50 is past the sequence length 50",
+        ),
+        (
+            message(VanillaIndexConfig::default().with_units(0).check()),
+            "invalid units: must be at least 1",
+        ),
+        (
+            message(VanillaSecondConfig::default().with_validation_split(1.0).check()),
+            "invalid validation_split: must be in [0, 1), got 1",
+        ),
+        (
+            message(VanillaSecondConfig::default().with_n_samples(0).check()),
+            "invalid n_samples: must be at least 1",
+        ),
+        (
+            message(
+                AlphabetConfig::two_step()
+                    .with_window(Window::Features(26))
+                    .check(),
+            ),
+            "invalid window: 26 letters: a window needs 1 to 25 letters",
+        ),
+        (
+            message(AlphabetConfig::two_step().with_batch_size(0).check()),
+            "invalid batch_size: must be at least 1",
+        ),
+        (
+            message(AlphabetStatefulConfig::default().with_start(25).check()),
+            "invalid start: 25 is past the last input letter (24)",
+        ),
+        (
+            message(RandintEchoConfig::default().with_eval_sequences(0).check()),
+            "invalid eval_sequences: must be at least 1",
+        ),
+        (
+            message(RandintEchoConfig::default().with_fits(0).check()),
+            "invalid fits: must be at least 1",
+        ),
+        (
+            message(VanillaSecondConfig::default().with_n_steps(1).check()),
+            "invalid n_steps: 1: the target is the 2nd element, so a sequence needs at least 2",
+        ),
+        (
+            message(
+                lstm_lab::tutorials::echo::EchoConfig::whole()
+                    .with_sequences_per_epoch(0)
+                    .check(),
+            ),
+            "invalid sequences_per_epoch: must be at least 1",
+        ),
+        (
+            message(AdamConfig::default().with_learning_rate(f32::NAN).init()),
+            "invalid learning_rate: must be positive, got NaN",
+        ),
+    ];
+    for (got, want) in cases {
+        assert_eq!(got, want);
+    }
+    // Through the trait, as the CLI and the exercises run it: refused before any training.
+    let unchecked: Box<dyn Tutorial> = Box::new(VanillaIndexConfig::default().with_out_index(50));
+    let m = message(unchecked.run(&RunOptions::new(1), &Device::flex()));
+    assert!(m.contains("out_index"), "{m}");
 }
 
 #[test]

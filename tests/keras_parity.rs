@@ -13,6 +13,7 @@ mod common;
 use burn::tensor::{Device, Tensor};
 use common::*;
 use lstm_lab::ChaCha12Rng;
+use lstm_lab::config::ParamGuard;
 use lstm_lab::layers::LstmState;
 use lstm_lab::train::{FitConfig, Learner};
 use rand::SeedableRng;
@@ -197,7 +198,10 @@ fn check_adam_steps(device: &Device, tol: Tol) {
         let keras_losses: Vec<f32> = values(&fx["train_losses"]);
         let mut rng = ChaCha12Rng::seed_from_u64(0);
         for step in 0..3 {
-            let config = FitConfig::new(1, xs[step].len()).with_shuffle(false);
+            let config = FitConfig::new(1, xs[step].len())
+                .with_shuffle(false)
+                .check()
+                .unwrap();
             let history = learner.fit(&xs[step], &ys[step], &config, &mut rng).unwrap();
             let d = (history.loss[0] - keras_losses[step]).abs();
             assert!(

@@ -13,6 +13,7 @@ mod common;
 
 use common::*;
 use lstm_lab::ChaCha12Rng;
+use lstm_lab::config::ParamGuard;
 use lstm_lab::train::{FitConfig, Learner};
 use rand::SeedableRng;
 use serde_json::Value;
@@ -34,7 +35,10 @@ fn loss_follows_keras_step_for_step_until_training_turns_unstable() {
     let mut learner = Learner::new(load_model(&fx, &device), false).unwrap();
     let (x, y) = (array(&fx["x"]), array(&fx["y"]));
     let keras_loss = values(&fx["loss"]);
-    let config = FitConfig::new(keras_loss.len(), 1).with_shuffle(false);
+    let config = FitConfig::new(keras_loss.len(), 1)
+        .with_shuffle(false)
+        .check()
+        .unwrap();
     let history = learner
         .fit(&x, &y, &config, &mut ChaCha12Rng::seed_from_u64(0))
         .unwrap();

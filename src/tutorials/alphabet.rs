@@ -10,6 +10,7 @@
 use super::{Outcome, RunOptions, labels};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
+use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::{ALPHABET, alphabet_windows, letter, one_hot_encode};
 use crate::error::Result;
 use crate::metrics::Confusion;
@@ -37,19 +38,21 @@ impl Window {
     }
 }
 
-/// The tutorial's numbers; one constructor per variant.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlphabetConfig {
-    /// Window length and layout.
-    pub window: Window,
-    /// LSTM memory units.
-    pub units: usize,
-    /// Epochs over the windows.
-    pub epochs: usize,
-    /// Batch size (1: one Adam step per window).
-    pub batch_size: usize,
-    /// Keras's `fit` default: reshuffle every epoch.
-    pub shuffle: bool,
+config_struct! {
+    /// The tutorial's numbers; one constructor per variant.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AlphabetConfig {
+        /// Window length and layout.
+        window / with_window: Window,
+        /// LSTM memory units.
+        units / with_units: usize,
+        /// Epochs over the windows.
+        epochs / with_epochs: usize,
+        /// Batch size (1: one Adam step per window).
+        batch_size / with_batch_size: usize,
+        /// Keras's `fit` default: reshuffle every epoch.
+        shuffle / with_shuffle: bool,
+    }
 }
 
 impl Default for AlphabetConfig {
@@ -114,7 +117,26 @@ impl AlphabetConfig {
         };
         ModelConfig::new(steps, features, self.units, ALPHABET.len(), Topology::ManyToOne)
     }
+}
 
+impl ParamGuard for AlphabetConfig {
+    fn validate(&self) -> Result<()> {
+        let letters = self.window.letters();
+        if !(1..ALPHABET.len()).contains(&letters) {
+            return Err(crate::Error::invalid(
+                "window",
+                format!(
+                    "{letters} letters: a window needs 1 to {} letters",
+                    ALPHABET.len() - 1
+                ),
+            ));
+        }
+        FitConfig::new(self.epochs, self.batch_size).validate()?;
+        self.model().map(|_| ())
+    }
+}
+
+impl Checked<AlphabetConfig> {
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         let (x, y, windows) = self.dataset()?;
@@ -123,7 +145,8 @@ impl AlphabetConfig {
         let mut learner = Learner::new(model, false)?;
         let fit = FitConfig::new(self.epochs, self.batch_size)
             .with_shuffle(self.shuffle)
-            .with_progress(options.progress);
+            .with_progress(options.progress)
+            .check()?;
         let start = Instant::now();
         let history = learner.fit(&x, &y, &fit, &mut rng)?;
         let train_seconds = start.elapsed().as_secs_f64();
@@ -172,22 +195,24 @@ impl super::Tutorial for AlphabetConfig {
     }
 
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        AlphabetConfig::run(self, options, device)
+        self.clone().check()?.run(options, device)
     }
 }
 
-/// The tutorial's stateful variant, as an exercise: one letter per step, batch size 1, samples in
-/// order, the state carried through the whole alphabet and reset after each epoch, so that the
-/// model may learn the sequence from its state rather than from the letter it sees. Scored by
-/// predicting each next letter in order from `start` (the state reset just before it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AlphabetStatefulConfig {
-    /// Memory units (default 32, as the tutorial's other models).
-    pub units: usize,
-    /// Epochs, each one pass over the alphabet in order, then a state reset (default 500).
-    pub epochs: usize,
-    /// The letter the evaluation starts from: 0 is 'A' (default), 10 is 'K'.
-    pub start: usize,
+config_struct! {
+    /// The tutorial's stateful variant, as an exercise: one letter per step, batch size 1, samples in
+    /// order, the state carried through the whole alphabet and reset after each epoch, so that the
+    /// model may learn the sequence from its state rather than from the letter it sees. Scored by
+    /// predicting each next letter in order from `start` (the state reset just before it).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AlphabetStatefulConfig {
+        /// Memory units (default 32, as the tutorial's other models).
+        units / with_units: usize,
+        /// Epochs, each one pass over the alphabet in order, then a state reset (default 500).
+        epochs / with_epochs: usize,
+        /// The letter the evaluation starts from: 0 is 'A' (default), 10 is 'K'.
+        start / with_start: usize,
+    }
 }
 
 impl Default for AlphabetStatefulConfig {
@@ -216,20 +241,30 @@ impl AlphabetStatefulConfig {
     pub fn model(&self) -> Result<ModelConfig> {
         ModelConfig::new(1, 1, self.units, ALPHABET.len(), Topology::ManyToOne)
     }
+}
 
-    /// Trains (state carried, reset after each epoch) and scores from `start`.
-    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        let (x, y) = Self::dataset()?;
-        if self.start >= x.len() {
+impl ParamGuard for AlphabetStatefulConfig {
+    fn validate(&self) -> Result<()> {
+        let inputs = ALPHABET.len() - 1;
+        if self.start >= inputs {
             return Err(crate::Error::invalid(
                 "start",
-                format!("{} is past the last input letter ({})", self.start, x.len() - 1),
+                format!("{} is past the last input letter ({})", self.start, inputs - 1),
             ));
         }
+        FitConfig::new(self.epochs, 1).validate()?;
+        self.model().map(|_| ())
+    }
+}
+
+impl Checked<AlphabetStatefulConfig> {
+    /// Trains (state carried, reset after each epoch) and scores from `start`.
+    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+        let (x, y) = AlphabetStatefulConfig::dataset()?;
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, true)?;
-        let fit = FitConfig::new(1, 1).with_shuffle(false);
+        let fit = FitConfig::new(1, 1).with_shuffle(false).check()?;
         let bar = crate::train::progress_bar(options.progress, self.epochs as u64, "epochs");
         let mut history = crate::train::History::default();
         let start = Instant::now();
@@ -284,6 +319,6 @@ impl super::Tutorial for AlphabetStatefulConfig {
     }
 
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        AlphabetStatefulConfig::run(self, options, device)
+        self.clone().check()?.run(options, device)
     }
 }

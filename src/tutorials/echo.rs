@@ -18,6 +18,7 @@
 use super::{FreshScore, Outcome, RunOptions, fit_on_fresh};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
+use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::{Error, Result};
 use crate::framing::{Framed, to_supervised, to_supervised_padded};
@@ -57,38 +58,40 @@ pub enum EchoLayout {
     ManyToOneVector,
 }
 
-/// The tutorial's numbers; [`EchoConfig::whole`] and [`EchoConfig::partial`] are its two models.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EchoConfig {
-    /// Length of each random sequence.
-    pub length: usize,
-    /// Values are drawn from `0..n_unique`.
-    pub n_unique: usize,
-    /// Input window (time steps).
-    pub n_in: usize,
-    /// Output steps: the first `n_out` values of the window.
-    pub n_out: usize,
-    /// Memory units of each LSTM layer.
-    pub units: usize,
-    /// Fixed batch size of the stateful LSTM.
-    pub batch_size: usize,
-    /// Epochs, each on fresh sequences, then a state reset.
-    pub epochs: usize,
-    /// Fresh sequences per epoch (1 in the tutorial; more to scale the batch).
-    pub sequences_per_epoch: usize,
-    /// Fresh sequences the trained model is scored on.
-    pub eval_sequences: usize,
-    /// Carry the state across batches, reset after each epoch (the tutorial: `true`); `false`
-    /// starts every batch from zeros, as a stateless Keras LSTM does.
-    pub stateful: bool,
-    /// How integers are fed (default [`Representation::OneHot`]).
-    pub representation: Representation,
-    /// The wiring (default [`EchoLayout::Tutorial`]).
-    pub layout: EchoLayout,
-    /// Keep the `n_in - 1` rows of each sequence that framing drops, their empty steps set to
-    /// [`MASK_VALUE`], behind `Masking(MASK_VALUE)` (default `false`). Needs the many-to-many
-    /// model, the one whose loss Keras masks.
-    pub masked: bool,
+config_struct! {
+    /// The tutorial's numbers; [`EchoConfig::whole`] and [`EchoConfig::partial`] are its two models.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct EchoConfig {
+        /// Length of each random sequence.
+        length / with_length: usize,
+        /// Values are drawn from `0..n_unique`.
+        n_unique / with_n_unique: usize,
+        /// Input window (time steps).
+        n_in / with_n_in: usize,
+        /// Output steps: the first `n_out` values of the window.
+        n_out / with_n_out: usize,
+        /// Memory units of each LSTM layer.
+        units / with_units: usize,
+        /// Fixed batch size of the stateful LSTM.
+        batch_size / with_batch_size: usize,
+        /// Epochs, each on fresh sequences, then a state reset.
+        epochs / with_epochs: usize,
+        /// Fresh sequences per epoch (1 in the tutorial; more to scale the batch).
+        sequences_per_epoch / with_sequences_per_epoch: usize,
+        /// Fresh sequences the trained model is scored on.
+        eval_sequences / with_eval_sequences: usize,
+        /// Carry the state across batches, reset after each epoch (the tutorial: `true`); `false`
+        /// starts every batch from zeros, as a stateless Keras LSTM does.
+        stateful / with_stateful: bool,
+        /// How integers are fed (default [`Representation::OneHot`]).
+        representation / with_representation: Representation,
+        /// The wiring (default [`EchoLayout::Tutorial`]).
+        layout / with_layout: EchoLayout,
+        /// Keep the `n_in - 1` rows of each sequence that framing drops, their empty steps set to
+        /// [`MASK_VALUE`], behind `Masking(MASK_VALUE)` (default `false`). Needs the many-to-many
+        /// model, the one whose loss Keras masks.
+        masked / with_masked: bool,
+    }
 }
 
 impl Default for EchoConfig {
@@ -188,24 +191,6 @@ impl EchoConfig {
         })
     }
 
-    /// Checks the knobs against each other.
-    fn check(&self) -> Result<()> {
-        if self.sequences_per_epoch == 0 {
-            return Err(Error::invalid("sequences_per_epoch", "must be at least 1"));
-        }
-        if self.masked && self.topology() != Topology::Seq2Seq {
-            return Err(Error::invalid(
-                "masked",
-                format!(
-                    "Keras masks the loss of a many-to-many model only: needs n_out == n_in and the \
-                     tutorial's layout, got n_out {} of n_in {} with {:?}",
-                    self.n_out, self.n_in, self.layout
-                ),
-            ));
-        }
-        Ok(())
-    }
-
     fn epoch_data<R: Rng>(&self, rng: &mut R) -> Result<(Array3, Array3)> {
         self.frame_epoch(self.draw_epoch(rng)?)
     }
@@ -249,17 +234,41 @@ impl EchoConfig {
             config
         })
     }
+}
 
+impl ParamGuard for EchoConfig {
+    fn validate(&self) -> Result<()> {
+        if self.sequences_per_epoch == 0 {
+            return Err(Error::invalid("sequences_per_epoch", "must be at least 1"));
+        }
+        if self.eval_sequences == 0 {
+            return Err(Error::invalid("eval_sequences", "must be at least 1"));
+        }
+        if self.masked && self.topology() != Topology::Seq2Seq {
+            return Err(Error::invalid(
+                "masked",
+                format!(
+                    "Keras masks the loss of a many-to-many model only: needs n_out == n_in and the \
+                     tutorial's layout, got n_out {} of n_in {} with {:?}",
+                    self.n_out, self.n_in, self.layout
+                ),
+            ));
+        }
+        FitConfig::new(self.epochs, self.batch_size).validate()?;
+        self.model().map(|_| ())
+    }
+}
+
+impl Checked<EchoConfig> {
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        self.check()?;
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, self.stateful)?;
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.epochs,
-            FitConfig::new(1, self.batch_size).with_shuffle(false),
+            FitConfig::new(1, self.batch_size).with_shuffle(false).check()?,
             &mut rng,
             options.progress,
             |rng| self.draw_epoch(rng),
@@ -318,6 +327,6 @@ impl super::Tutorial for EchoConfig {
     }
 
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        EchoConfig::run(self, options, device)
+        self.clone().check()?.run(options, device)
     }
 }

@@ -61,7 +61,8 @@ pub trait Tutorial: Send + Sync + fmt::Debug {
             )),
         }
     }
-    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
+    /// Checks the config ([`ParamGuard::check`](crate::config::ParamGuard::check), on a copy),
+    /// then trains and scores the model; `device` is the plain (non-autodiff) device.
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome>;
 }
 
@@ -290,7 +291,7 @@ pub(crate) fn labels(a: &Array3) -> Vec<usize> {
 pub(crate) fn fit_on_fresh<R: rand::Rng, D: Send>(
     learner: &mut crate::train::Learner,
     epochs: usize,
-    fit: crate::train::FitConfig,
+    fit: crate::config::Checked<crate::train::FitConfig>,
     rng: &mut R,
     progress: bool,
     mut draw: impl FnMut(&mut R) -> Result<D>,

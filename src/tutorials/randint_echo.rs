@@ -7,6 +7,7 @@
 
 use super::{FreshScore, Outcome, RunOptions, fit_on_fresh};
 use crate::ChaCha12Rng;
+use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::Result;
 use crate::framing::{Framed, lag_echo};
@@ -15,28 +16,30 @@ use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
 use rand::{Rng, SeedableRng};
 
-/// The tutorial's numbers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RandintEchoConfig {
-    /// Length of each random sequence.
-    pub length: usize,
-    /// Values are drawn from `0..n_unique`.
-    pub n_unique: usize,
-    /// Lag window (time steps per sample).
-    pub n_lags: usize,
-    /// LSTM memory units.
-    pub units: usize,
-    /// Fixed batch size of the stateful LSTM.
-    pub batch_size: usize,
-    /// Fits, each one epoch on a fresh sequence, then a state reset.
-    pub fits: usize,
-    /// Fresh sequences the trained model is scored on.
-    pub eval_sequences: usize,
-    /// Carry the state across batches, reset after each fit (the tutorial: `true`); `false`
-    /// starts every batch from zeros, as a stateless Keras LSTM does.
-    pub stateful: bool,
-    /// Shuffle the samples of each fit (the tutorial: `false`).
-    pub shuffle: bool,
+config_struct! {
+    /// The tutorial's numbers.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct RandintEchoConfig {
+        /// Length of each random sequence.
+        length / with_length: usize,
+        /// Values are drawn from `0..n_unique`.
+        n_unique / with_n_unique: usize,
+        /// Lag window (time steps per sample).
+        n_lags / with_n_lags: usize,
+        /// LSTM memory units.
+        units / with_units: usize,
+        /// Fixed batch size of the stateful LSTM.
+        batch_size / with_batch_size: usize,
+        /// Fits, each one epoch on a fresh sequence, then a state reset.
+        fits / with_fits: usize,
+        /// Fresh sequences the trained model is scored on.
+        eval_sequences / with_eval_sequences: usize,
+        /// Carry the state across batches, reset after each fit (the tutorial: `true`); `false`
+        /// starts every batch from zeros, as a stateless Keras LSTM does.
+        stateful / with_stateful: bool,
+        /// Shuffle the samples of each fit (the tutorial: `false`).
+        shuffle / with_shuffle: bool,
+    }
 }
 
 impl Default for RandintEchoConfig {
@@ -76,7 +79,22 @@ impl RandintEchoConfig {
             Topology::ManyToOne,
         )
     }
+}
 
+impl ParamGuard for RandintEchoConfig {
+    fn validate(&self) -> Result<()> {
+        if self.fits == 0 {
+            return Err(crate::Error::invalid("fits", "must be at least 1"));
+        }
+        if self.eval_sequences == 0 {
+            return Err(crate::Error::invalid("eval_sequences", "must be at least 1"));
+        }
+        FitConfig::new(1, self.batch_size).validate()?;
+        self.model().map(|_| ())
+    }
+}
+
+impl Checked<RandintEchoConfig> {
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
@@ -86,7 +104,9 @@ impl RandintEchoConfig {
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.fits,
-            FitConfig::new(1, self.batch_size).with_shuffle(self.shuffle),
+            FitConfig::new(1, self.batch_size)
+                .with_shuffle(self.shuffle)
+                .check()?,
             &mut rng,
             options.progress,
             |rng| generate_sequence(rng, self.length, self.n_unique),
@@ -124,6 +144,6 @@ impl super::Tutorial for RandintEchoConfig {
     }
 
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        RandintEchoConfig::run(self, options, device)
+        self.clone().check()?.run(options, device)
     }
 }

@@ -5,6 +5,7 @@
 use super::{Outcome, RunOptions, labels, rows_to_array};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
+use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::Result;
 use crate::metrics::accuracy_percent;
@@ -14,29 +15,31 @@ use burn::tensor::Device;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
 
-/// The tutorial's numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VanillaIndexConfig {
-    /// Sequence length (time steps).
-    pub length: usize,
-    /// Values are drawn from `0..n_features` (one-hot width).
-    pub n_features: usize,
-    /// The index whose value the model must output.
-    pub out_index: usize,
-    /// LSTM memory units.
-    pub units: usize,
-    /// Fits, each one epoch on fresh examples.
-    pub fits: usize,
-    /// Fresh examples per fit (1 in the tutorial), trained as one batch.
-    pub examples_per_fit: usize,
-    /// Fresh examples the trained model is scored on.
-    pub eval_examples: usize,
-    /// Feed each sequence last value first (default `false`). In order, the value at index 2
-    /// is read `length - 3` steps before the model answers; reversed, 2 steps before.
-    pub reverse: bool,
-    /// The forget gate's initial bias (default 1.0, Keras's `unit_forget_bias`). A larger bias
-    /// starts the gate nearer 1, so the cell keeps more of what it saw.
-    pub forget_bias: f32,
+config_struct! {
+    /// The tutorial's numbers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct VanillaIndexConfig {
+        /// Sequence length (time steps).
+        length / with_length: usize,
+        /// Values are drawn from `0..n_features` (one-hot width).
+        n_features / with_n_features: usize,
+        /// The index whose value the model must output.
+        out_index / with_out_index: usize,
+        /// LSTM memory units.
+        units / with_units: usize,
+        /// Fits, each one epoch on fresh examples.
+        fits / with_fits: usize,
+        /// Fresh examples per fit (1 in the tutorial), trained as one batch.
+        examples_per_fit / with_examples_per_fit: usize,
+        /// Fresh examples the trained model is scored on.
+        eval_examples / with_eval_examples: usize,
+        /// Feed each sequence last value first (default `false`). In order, the value at index 2
+        /// is read `length - 3` steps before the model answers; reversed, 2 steps before.
+        reverse / with_reverse: bool,
+        /// The forget gate's initial bias (default 1.0, Keras's `unit_forget_bias`). A larger bias
+        /// starts the gate nearer 1, so the cell keeps more of what it saw.
+        forget_bias / with_forget_bias: f32,
+    }
 }
 
 impl Default for VanillaIndexConfig {
@@ -99,23 +102,37 @@ impl VanillaIndexConfig {
         }
         Ok(model)
     }
+}
 
-    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
-    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
+impl ParamGuard for VanillaIndexConfig {
+    fn validate(&self) -> Result<()> {
         if self.out_index >= self.length {
             return Err(crate::Error::invalid(
                 "out_index",
                 format!("{} is past the sequence length {}", self.out_index, self.length),
             ));
         }
+        if self.fits == 0 {
+            return Err(crate::Error::invalid("fits", "must be at least 1"));
+        }
         if self.examples_per_fit == 0 {
             return Err(crate::Error::invalid("examples_per_fit", "must be at least 1"));
         }
+        if self.eval_examples == 0 {
+            return Err(crate::Error::invalid("eval_examples", "must be at least 1"));
+        }
+        self.model().map(|_| ())
+    }
+}
+
+impl Checked<VanillaIndexConfig> {
+    /// Trains and scores the model; `device` is the plain (non-autodiff) device.
+    pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.init_model(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         // One Adam step per fit: the tutorial's one example is one batch.
-        let fit = FitConfig::new(1, self.examples_per_fit);
+        let fit = FitConfig::new(1, self.examples_per_fit).check()?;
         let bar = progress_bar(options.progress, self.fits as u64, "fits");
         let mut history = History::default();
         let start = Instant::now();
@@ -176,6 +193,6 @@ impl super::Tutorial for VanillaIndexConfig {
     }
 
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        VanillaIndexConfig::run(self, options, device)
+        self.clone().check()?.run(options, device)
     }
 }

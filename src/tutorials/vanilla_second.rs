@@ -8,6 +8,7 @@
 use super::{Outcome, RunOptions, labels};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
+use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::one_hot_encode;
 use crate::error::Result;
 use crate::metrics::Confusion;
@@ -17,23 +18,25 @@ use burn::tensor::Device;
 use rand::{Rng, RngExt, SeedableRng};
 use std::time::Instant;
 
-/// The tutorial's numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VanillaSecondConfig {
-    /// One-hot width (classes).
-    pub n_max: usize,
-    /// Time steps per sample.
-    pub n_steps: usize,
-    /// Samples to train on (and to score on, freshly drawn).
-    pub n_samples: usize,
-    /// LSTM memory units.
-    pub units: usize,
-    /// Epochs.
-    pub epochs: usize,
-    /// Keras's default batch size.
-    pub batch_size: usize,
-    /// Fraction held out for validation (the last samples).
-    pub validation_split: f32,
+config_struct! {
+    /// The tutorial's numbers.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct VanillaSecondConfig {
+        /// One-hot width (classes).
+        n_max / with_n_max: usize,
+        /// Time steps per sample.
+        n_steps / with_n_steps: usize,
+        /// Samples to train on (and to score on, freshly drawn).
+        n_samples / with_n_samples: usize,
+        /// LSTM memory units.
+        units / with_units: usize,
+        /// Epochs.
+        epochs / with_epochs: usize,
+        /// Keras's default batch size.
+        batch_size / with_batch_size: usize,
+        /// Fraction held out for validation (the last samples).
+        validation_split / with_validation_split: f32,
+    }
 }
 
 impl Default for VanillaSecondConfig {
@@ -75,7 +78,30 @@ impl VanillaSecondConfig {
             Topology::ManyToOne,
         )
     }
+}
 
+impl ParamGuard for VanillaSecondConfig {
+    fn validate(&self) -> Result<()> {
+        if self.n_steps < 2 {
+            return Err(crate::Error::invalid(
+                "n_steps",
+                format!(
+                    "{}: the target is the 2nd element, so a sequence needs at least 2",
+                    self.n_steps
+                ),
+            ));
+        }
+        if self.n_samples == 0 {
+            return Err(crate::Error::invalid("n_samples", "must be at least 1"));
+        }
+        FitConfig::new(self.epochs, self.batch_size)
+            .with_validation_split(self.validation_split)
+            .validate()?;
+        self.model().map(|_| ())
+    }
+}
+
+impl Checked<VanillaSecondConfig> {
     /// Trains and scores the model; `device` is the plain (non-autodiff) device.
     pub fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
@@ -84,7 +110,8 @@ impl VanillaSecondConfig {
         let mut learner = Learner::new(model, false)?;
         let fit = FitConfig::new(self.epochs, self.batch_size)
             .with_validation_split(self.validation_split)
-            .with_progress(options.progress);
+            .with_progress(options.progress)
+            .check()?;
         let start = Instant::now();
         let history = learner.fit(&x, &y, &fit, &mut rng)?;
         let train_seconds = start.elapsed().as_secs_f64();
@@ -138,6 +165,6 @@ impl super::Tutorial for VanillaSecondConfig {
     }
 
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        VanillaSecondConfig::run(self, options, device)
+        self.clone().check()?.run(options, device)
     }
 }
