@@ -1,6 +1,6 @@
 """Compares the results a run regenerated with the committed ones, seconds and host fields aside.
 
-CI runs it after `just results`: every file under results/ (and the README's generated tables)
+CI runs it after `lstm-lab reproduce`: every file under results/ (and the README's generated tables)
 that the run rewrote must hold the numbers committed, to the last digit, whatever machine CI ran
 on. Timing and machine fields are left out of the comparison: JSON keys that name seconds, wall
 time, jobs or the host, and markdown table columns headed `train s` or `... seconds`, and the
