@@ -6,9 +6,14 @@ python := ".venv/bin/python"
 features := env("LSTM_LAB_FEATURES", "")
 cargo_features := if features == "" { "" } else { "--features " + features }
 
-# Run every CPU test.
+# Every CPU test, the tutorials' full-scale accuracy runs included (~1 min warm on 2 cores).
 test:
     cargo test --release
+
+# Every CPU test but the full-scale accuracy runs (tests/accuracy.rs): seconds, warm.
+test-fast:
+    cargo test --release --lib --bins $(ls tests/*.rs | grep -v -e accuracy.rs -e wgpu.rs | sed 's|tests/\(.*\)\.rs|--test \1|')
+    cargo test --release --doc
 
 # Every test, the wgpu ones included (what CI runs; needs a GPU or `apt-get install mesa-vulkan-drivers`).
 test-wgpu:
@@ -44,9 +49,9 @@ keras-study *args:
     .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt
     .venv-keras/bin/python tools/keras_study.py {{args}}
 
-# Then lstm_lab is built for the notebooks (target/evcxr), with progress, so that no notebook's
-# first cell waits for Burn and polars. About 15 min on 2 cores from a fresh clone.
-# What the notebooks need: evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv).
+# evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv), then lstm_lab built for the notebooks (target/evcxr), with progress, so that no notebook's
+# first cell waits for Burn and polars to compile.
+# What the notebooks need, built once (about 15 min on 2 cores from a fresh clone).
 setup:
     cargo install --locked evcxr_jupyter --version {{evcxr_version}}
     evcxr_jupyter --install
@@ -54,10 +59,12 @@ setup:
     .venv/bin/pip install --quiet -r tools/requirements-notebooks.txt
     {{python}} tools/run_notebooks.py --warm
 
-# It shares the notebooks' build folder (target/evcxr) and evcxr's cache, so a notebook that
-# `just notebooks` has run starts in seconds.
-# JupyterLab (pinned, in .venv) with evcxr's Rust kernel, on the notebooks.
-lab: setup lab-install
+# JupyterLab is pinned, in .venv; evcxr's Rust kernel comes from `just setup`. It shares the notebooks' build folder (target/evcxr) and evcxr's cache, so a notebook
+# that `just notebooks` has run starts without compiling the crate again.
+# JupyterLab with the Rust kernel on the notebooks (after `just setup`).
+lab:
+    @command -v evcxr_jupyter >/dev/null && test -x {{python}} || (echo "run \`just setup\` first: evcxr's kernel or .venv is missing" && exit 1)
+    @test -x .venv/bin/jupyter-lab || just lab-install
     {{python}} tools/lab.py
 
 # Installs JupyterLab into .venv (tools/requirements-lab.txt), for `just lab`.
@@ -106,6 +113,11 @@ fixtures:
     python3 -m venv .venv-keras
     .venv-keras/bin/pip install -r tools/requirements-keras.txt
     .venv-keras/bin/python tools/keras_fixtures.py
+    .venv-keras/bin/python tools/keras_alphabet.py trajectory datasets/keras/alphabet_trajectory.json
+
+# The public API (rustdoc) against docs/public-api.txt; `just public-api --update` after a change meant.
+public-api *args:
+    python3 tools/public_api.py {{args}}
 
 # Formatting and lints, as the project keeps them.
 lint:
@@ -113,9 +125,10 @@ lint:
     cargo clippy --release --all-targets -- -D warnings
     cargo clippy --release --all-targets --features wgpu -- -D warnings
 
-# The README's Slurm array script (tools/slurm/study-array.sh) on a real one-node cluster:
+# tools/slurm/study-array.sh on a one-node cluster:
 # installs Debian's slurm-wlm and munge if missing (root), 4 tasks over a small grid, one task
 # cancelled mid-run and resubmitted, the parts merged elsewhere and compared with a
 # single-process run. Needs the release binary (cargo build --release).
+# The README's Slurm array script, tested on a real one-node cluster.
 slurm-test:
     python3 tools/slurm_test.py

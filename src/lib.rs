@@ -26,31 +26,25 @@
 //! println!("loss {:?}", history.loss);
 //! ```
 
-pub mod array;
-pub mod baseline;
-pub mod bench;
-pub mod config;
-pub mod data;
-pub mod device;
-pub mod error;
-pub mod exercises;
-pub mod framing;
-pub mod fused;
-pub mod host;
-pub mod init;
-pub mod inspect;
-pub mod layers;
-pub mod metrics;
-pub mod models;
-pub mod notebook;
-pub mod optim;
-pub mod parallel;
-pub mod plot;
-pub mod report;
-pub mod study;
-pub mod summary;
-pub mod train;
-pub mod tutorials;
+// Six layers, each a folder, bottom to top: base, input, network, training, experiments,
+// evidence. A layer imports only from the layers below it (tests/layering.rs checks it;
+// docs/ARCHITECTURE.md maps them). Their modules are re-exported here, so that a path is
+// `lstm_lab::train`, not `lstm_lab::training::train`.
+mod base;
+mod evidence;
+mod experiments;
+mod input;
+mod network;
+mod training;
+
+pub use base::{config, device, error, host, parallel, staging};
+pub(crate) use base::{evcxr, files, progress};
+pub use evidence::{exercises, notebook, report, study};
+pub use experiments::{baseline, bench, tutorials};
+pub use input::{array, data, framing};
+pub(crate) use network::init;
+pub use network::{fused, layers, models, optim, summary};
+pub use training::{inspect, metrics, plot, train};
 
 pub use array::Array3;
 pub use error::{Error, Result};
@@ -68,3 +62,39 @@ pub use chacha20::ChaCha12Rng;
 pub use burn;
 pub use polars;
 pub use rand;
+
+/// What a notebook or a small program needs, in one import: `use lstm_lab::prelude::*;`.
+///
+/// The models and their training (`ModelConfig`, `Learner`, `FitConfig`), the tutorials'
+/// configs and the [`Tutorial`](crate::tutorials::Tutorial) trait that runs them, the records
+/// of results, the modules a notebook calls into by name (`data`, `framing`, `inspect`,
+/// `metrics`, `plot`), and the Burn and rand names they speak in.
+///
+/// ```
+/// use lstm_lab::prelude::*;
+/// let mut rng = ChaCha12Rng::seed_from_u64(1);
+/// let sequence = data::generate_sequence(&mut rng, 5, 10).unwrap();
+/// let config = ModelConfig::new(1, 10, 4, 10, Topology::ManyToOne).unwrap();
+/// let model = config.init(&mut rng, &Device::flex().autodiff()).unwrap();
+/// assert_eq!((sequence.len(), model.topology()), (5, Topology::ManyToOne));
+/// ```
+pub mod prelude {
+    pub use crate::config::ParamGuard;
+    pub use crate::exercises::{Answer, Exercise};
+    pub use crate::layers::{Dense, Lstm, LstmConfig, LstmState};
+    pub use crate::metrics::Confusion;
+    pub use crate::models::{Loss, LstmModel, ModelConfig, Output, Topology};
+    pub use crate::plot::{Heatmap, Series, Svg};
+    pub use crate::report::{ResultsTable, RunRecord};
+    pub use crate::study::Study;
+    pub use crate::train::{Evaluation, FitConfig, History, Learner};
+    pub use crate::tutorials::alphabet::{AlphabetConfig, AlphabetStatefulConfig, Window};
+    pub use crate::tutorials::echo::EchoConfig;
+    pub use crate::tutorials::randint_echo::RandintEchoConfig;
+    pub use crate::tutorials::vanilla_index::VanillaIndexConfig;
+    pub use crate::tutorials::vanilla_second::VanillaSecondConfig;
+    pub use crate::tutorials::{Experiment, Outcome, RunOptions, Tutorial};
+    pub use crate::{Array3, ChaCha12Rng, data, framing, inspect, metrics, plot};
+    pub use burn::tensor::{Device, Tensor};
+    pub use rand::SeedableRng;
+}

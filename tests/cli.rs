@@ -322,7 +322,7 @@ fn a_killed_shard_resumes_from_its_finished_cells_and_equals_an_uninterrupted_on
 fn staging_removes_only_folders_of_dead_processes_on_this_host() {
     let out = scratch("staging");
     std::fs::create_dir_all(&out).unwrap();
-    let host = lstm_lab::report::host_name();
+    let host = lstm_lab::staging::host_name();
     let live = out.join(format!(".staging-{host}-{}", std::process::id())); // this test: alive
     let other_host = out.join(format!(".staging-another.node-{}", u32::MAX - 1)); // dead pid, another host
     let dead = out.join(format!(".staging-{host}-{}", u32::MAX - 1)); // no such pid

@@ -222,7 +222,7 @@ fn echo_extensions_reject_settings_keras_cannot_run() {
 /// with the field's name, and `Tutorial::run` checks too, so an unchecked config never trains.
 #[test]
 fn tutorial_configs_are_checked_before_they_run() {
-    use lstm_lab::optim::AdamConfig;
+    use lstm_lab::optim::KerasAdamConfig;
     use lstm_lab::tutorials::alphabet::{AlphabetConfig, AlphabetStatefulConfig, Window};
     use lstm_lab::tutorials::randint_echo::RandintEchoConfig;
     use lstm_lab::tutorials::vanilla_index::VanillaIndexConfig;
@@ -282,7 +282,7 @@ fn tutorial_configs_are_checked_before_they_run() {
             "invalid sequences_per_epoch: must be at least 1",
         ),
         (
-            message(AdamConfig::default().with_learning_rate(f32::NAN).init()),
+            message(KerasAdamConfig::default().with_learning_rate(f32::NAN).init()),
             "invalid learning_rate: must be positive, got NaN",
         ),
     ];

@@ -1,6 +1,6 @@
 //! The reported numbers and the version stamp of the results.
 
-use lstm_lab::report::{Summary, SummaryRow, VERSIONS, reported};
+use lstm_lab::report::{ResultsRow, ResultsTable, VERSIONS, reported};
 use lstm_lab::tutorials::Experiment;
 
 #[test]
@@ -34,7 +34,7 @@ fn ids_round_trip_and_summary_merges_by_id() {
         // The config's epochs are the ones the experiment reports at full scale.
         assert!(e.default_epochs() >= 1, "{e}");
     }
-    let row = |id: &str, seed, accuracy| SummaryRow {
+    let row = |id: &str, seed, accuracy| ResultsRow {
         id: id.into(),
         seed,
         device: "cpu".into(),
@@ -45,7 +45,7 @@ fn ids_round_trip_and_summary_merges_by_id() {
         accuracy,
         train_seconds: 1.0,
     };
-    let mut summary = Summary {
+    let mut summary = ResultsTable {
         runs: vec![row("vanilla-second", 1, 50.0), row("echo-whole", 1, 10.0)],
     };
     summary.merge(vec![row("echo-whole", 1, 100.0), row("echo-whole", 2, 90.0)]);
@@ -122,7 +122,7 @@ fn a_rerun_agrees_with_its_saved_record_and_a_changed_one_does_not() {
 
 #[test]
 fn the_summary_chart_labels_every_experiment() {
-    let summary = Summary::load(concat!(env!("CARGO_MANIFEST_DIR"), "/results").as_ref()).unwrap();
+    let summary = ResultsTable::load(concat!(env!("CARGO_MANIFEST_DIR"), "/results").as_ref()).unwrap();
     let svg = summary.chart("reported vs reproduced").unwrap().into_string();
     for row in &summary.runs {
         assert!(svg.contains(&format!("\n{}\n", row.id)), "no label {}", row.id);
@@ -144,7 +144,7 @@ fn the_summary_chart_labels_every_experiment() {
 fn each_headline_row_is_measured_as_the_tutorial_measured_its_number() {
     use lstm_lab::report::RunRecord;
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/results"));
-    let summary = Summary::load(dir).unwrap();
+    let summary = ResultsTable::load(dir).unwrap();
     let all = reported().unwrap();
     assert_eq!(summary.runs.len(), Experiment::ALL.len());
     for row in &summary.runs {

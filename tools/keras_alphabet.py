@@ -1,6 +1,7 @@
-"""Real Keras 3 on the alphabet tutorial (003), several seeds: the reference distribution
-our alphabet experiments are compared with. Usage: keras_alphabet.py 2step|feature|timestep SEED...
-or: keras_alphabet.py trajectory OUT.json (the fixture of tests/keras_trajectory.rs)."""
+"""Real Keras 3 on the alphabet tutorial (003): the loss trajectory that tests/keras_trajectory.rs
+follows from Keras's own initial weights. `just fixtures` runs it:
+keras_alphabet.py trajectory datasets/keras/alphabet_trajectory.json
+(The alphabet's accuracy over many seeds is tools/keras_study.py's.)"""
 import os
 import sys
 
@@ -9,23 +10,6 @@ import keras
 import numpy as np
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def run(variant, seed):
-    keras.utils.set_random_seed(seed)
-    n = 2 if variant == "2step" else 3
-    data_x = [[i + k for k in range(n)] for i in range(len(ALPHABET) - n)]
-    data_y = [i + n for i in range(len(ALPHABET) - n)]
-    shape = (len(data_x), 1, n) if variant == "feature" else (len(data_x), n, 1)
-    x = np.reshape(data_x, shape) / float(len(ALPHABET))
-    y = keras.utils.to_categorical(data_y)
-    model = keras.Sequential([keras.Input(shape[1:]), keras.layers.LSTM(32), keras.layers.Dense(y.shape[1], activation="softmax")])
-    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    history = model.fit(x, y, epochs=500, batch_size=1, verbose=0)
-    _, acc = model.evaluate(x, y, verbose=0)
-    print(f"{variant} seed {seed}: {100 * acc:.2f}% final loss {history.history['loss'][-1]:.4f}", flush=True)
-
-
 
 
 def trajectory(path, seed=5, epochs=500):
@@ -63,8 +47,6 @@ def trajectory(path, seed=5, epochs=500):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "trajectory":
-        trajectory(sys.argv[2])
-    else:
-        for s in sys.argv[2:]:
-            run(sys.argv[1], int(s))
+    if len(sys.argv) != 3 or sys.argv[1] != "trajectory":
+        sys.exit("usage: keras_alphabet.py trajectory OUT.json")
+    trajectory(sys.argv[2])

@@ -1,0 +1,204 @@
+//! `lstm-lab study`: every claim over many seeds, beside Keras's runs.
+
+use crate::jobs_or_cores;
+use clap::{Args, Subcommand};
+use lstm_lab::staging::{Staging, update_readme_section};
+use lstm_lab::study::{self, Grid, KerasStudy, Part, Shard, Study};
+use lstm_lab::tutorials::Experiment;
+use lstm_lab::{Result, device};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Where `just keras-study` writes real Keras's runs.
+const KERAS_STUDY: &str = "datasets/keras/study.json";
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct StudyArgs {
+    #[command(subcommand)]
+    action: Option<StudyAction>,
+    #[command(flatten)]
+    grid: StudyOptions,
+}
+
+#[derive(Subcommand)]
+enum StudyAction {
+    /// Combine the parts that `study --shard I/N` wrote (files, or folders holding
+    /// study-part-*.json) into study.json; refuses overlaps and gaps.
+    Merge {
+        /// Part files, or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Keras's runs (tools/keras_study.py).
+        #[arg(long, default_value = KERAS_STUDY)]
+        keras: PathBuf,
+    },
+    /// Re-run the first seeds of every experiment of a study.json and check that they give the
+    /// same numbers (everything but the seconds).
+    Check {
+        /// Seeds per experiment to re-run.
+        #[arg(long, default_value_t = 2)]
+        seeds: u64,
+        /// The study to check against.
+        #[arg(long, default_value = "results/study.json")]
+        study: PathBuf,
+        /// Runs at a time (default: one per core).
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
+}
+
+#[derive(Args)]
+struct StudyOptions {
+    /// Seeds per experiment.
+    #[arg(long, default_value_t = 20)]
+    seeds: u64,
+    /// First seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Experiments to run, comma-separated (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    experiments: Vec<Experiment>,
+    /// Runs at a time (default: one per core); the numbers do not depend on it.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Override the tutorials' epochs (or fits).
+    #[arg(long)]
+    epochs: Option<usize>,
+    /// Run only the I-th of N disjoint slices of the grid and write study-part-I-of-N.json
+    /// (combine them with `study merge`).
+    #[arg(long)]
+    shard: Option<Shard>,
+    /// cpu, or wgpu (needs a build with `--features wgpu`).
+    #[arg(long, default_value = "cpu")]
+    device: String,
+    /// Output folder.
+    #[arg(long, default_value = "results")]
+    out: PathBuf,
+    /// Keras's runs (tools/keras_study.py).
+    #[arg(long, default_value = KERAS_STUDY)]
+    keras: PathBuf,
+}
+
+/// Runs `lstm-lab study` as its arguments say.
+pub(crate) fn command(args: StudyArgs) -> Result<()> {
+    let progress = std::io::stderr().is_terminal();
+    match args.action {
+        Some(StudyAction::Merge { paths, out, keras }) => {
+            let part = study::merge(&study::find_parts(&paths)?)?;
+            finish_study(part, &out, &keras)
+        }
+        Some(StudyAction::Check { seeds, study, jobs }) => {
+            let saved = Study::load(&study)?;
+            let grid = &saved.part.grid;
+            let seeds = seeds.min(grid.seeds);
+            let check = Grid::new(grid.experiments.clone(), grid.first_seed, seeds)?;
+            let device = device::from_name(&saved.part.device)?;
+            let runs = study::run_cells(
+                &check.cells(),
+                jobs_or_cores(jobs),
+                saved.part.epochs,
+                &device,
+                progress,
+            )?;
+            saved.check(&runs)?;
+            println!(
+                "{} runs ({} seeds of {} experiments) agree with {}",
+                runs.len(),
+                seeds,
+                check.experiments.len(),
+                study.display()
+            );
+            Ok(())
+        }
+        None => {
+            let o = args.grid;
+            let experiments = if o.experiments.is_empty() {
+                Experiment::ALL.to_vec()
+            } else {
+                o.experiments
+            };
+            let grid = Grid::new(experiments, o.seed, o.seeds)?;
+            let cells = match o.shard {
+                Some(shard) => grid.shard(shard),
+                None => grid.cells(),
+            };
+            let device = device::from_name(&o.device)?;
+            let jobs = jobs_or_cores(o.jobs);
+            // A shard keeps each finished cell at once in a folder of its own, so that a killed
+            // shard re-run with the same options resumes.
+            let cell_dir = o
+                .shard
+                .map(|shard| study::cell_dir(&o.out, shard, o.epochs, &o.device));
+            let kept = cell_dir.as_ref().map_or(0, |dir| {
+                cells
+                    .iter()
+                    .filter(|&&(e, s)| study::cell_file(dir, e, s).exists())
+                    .count()
+            });
+            match kept {
+                0 => eprintln!("study: {} runs, {jobs} at a time", cells.len()),
+                _ => eprintln!(
+                    "study: {} runs, {kept} of them finished before (read back), {jobs} at a time",
+                    cells.len()
+                ),
+            }
+            let start = std::time::Instant::now();
+            let runs = match &cell_dir {
+                Some(dir) => study::run_cells_resumable(&cells, jobs, o.epochs, &device, progress, dir)?,
+                None => study::run_cells(&cells, jobs, o.epochs, &device, progress)?,
+            };
+            eprintln!(
+                "study: {} runs in {:.1} s",
+                runs.len(),
+                start.elapsed().as_secs_f64()
+            );
+            let part = Part {
+                grid,
+                shard: o.shard,
+                epochs: o.epochs,
+                device: o.device,
+                hosts: vec![lstm_lab::host::Host::this()],
+                runs,
+            };
+            match o.shard {
+                Some(shard) => {
+                    let mut staging = Staging::new(&o.out)?;
+                    let name = Part::file_name(shard);
+                    staging.write(&name, (serde_json::to_string(&part)? + "\n").as_bytes())?;
+                    staging.commit()?;
+                    if let Some(dir) = &cell_dir {
+                        lstm_lab::staging::remove_dir_if_present(dir)?;
+                    }
+                    println!("{}: shard {shard} of the study", o.out.join(name).display());
+                    Ok(())
+                }
+                None => finish_study(part, &o.out, &o.keras),
+            }
+        }
+    }
+}
+
+/// Judges a complete study against Keras's runs and writes study.json, study.md, the plots and
+/// (for results/) the README's verdict table.
+fn finish_study(part: Part, out: &Path, keras_path: &Path) -> Result<()> {
+    let keras = KerasStudy::load(keras_path)?;
+    let study = Study::new(part, Some((keras_path, &keras)))?;
+    let markdown = study.to_markdown();
+    let mut staging = Staging::new(out)?;
+    // Compact: 160 runs' loss curves are 2 MB this way (study.md is the one to read).
+    staging.write("study.json", (serde_json::to_string(&study)? + "\n").as_bytes())?;
+    staging.write("study.md", markdown.as_bytes())?;
+    for (name, chart) in study.charts()? {
+        staging.write(&format!("plots/{name}.svg"), chart.as_str().as_bytes())?;
+    }
+    staging.commit()?;
+    println!("{markdown}");
+    if out == Path::new("results") && update_readme_section("README.md".as_ref(), "study", &markdown)? {
+        println!("README.md: verdict table updated");
+    }
+    Ok(())
+}

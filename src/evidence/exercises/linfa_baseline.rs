@@ -1,0 +1,109 @@
+//! `linfa-baseline`: which framings need memory, and which only the right framing?
+
+use super::{Answer, ArmRun, Arms, Question};
+use crate::error::Result;
+use crate::plot::{Series, Svg};
+use crate::tutorials::Experiment;
+
+/// Every single-output framing: does it need memory, or only the right framing? A linfa
+/// logistic regression on the flattened window beside the LSTM.
+pub struct LinfaBaseline;
+
+fn lstm(e: Experiment) -> String {
+    format!("LSTM: {e}")
+}
+
+fn logistic(e: Experiment) -> String {
+    format!("logistic regression: {e}")
+}
+
+impl Question for LinfaBaseline {
+    fn id(&self) -> &'static str {
+        "linfa-baseline"
+    }
+
+    fn question(&self) -> &'static str {
+        "Which of the tutorials' problems need memory, and which only the right framing? \
+         A multinomial logistic regression (linfa) on the flattened input window, trained \
+         on samples drawn as the tutorial draws them and scored the same way, beside the \
+         LSTM, for every framing with one output step."
+    }
+
+    fn arms(&self) -> Vec<(String, ArmRun)> {
+        crate::baseline::FRAMINGS
+            .iter()
+            .flat_map(|&e| [(lstm(e), ArmRun::Lstm(e.config())), (logistic(e), ArmRun::Logistic(e))])
+            .collect()
+    }
+
+    fn answer(&self, arms: &Arms, _: &[Series]) -> Result<String> {
+        // (framing, LSTM mean, logistic regression mean), in FRAMINGS order.
+        let pairs = crate::baseline::FRAMINGS
+            .iter()
+            .map(|&e| Ok((e, arms.named(&lstm(e))?.mean, arms.named(&logistic(e))?.mean)))
+            .collect::<Result<Vec<(Experiment, f64, f64)>>>()?;
+        let framings = |keep: &dyn Fn(f64, f64) -> bool| -> Vec<String> {
+            pairs
+                .iter()
+                .filter(|(_, lstm, linear)| keep(*lstm, *linear))
+                .map(|(e, _, _)| e.to_string())
+                .collect()
+        };
+        let solved = framings(&|_, linear| linear >= 99.0);
+        let unlearned = framings(&|lstm, linear| lstm < 10.0 && linear < 10.0);
+        let scores: Vec<String> = pairs
+            .iter()
+            .map(|(e, lstm, linear)| format!("{e} {linear:.2}% (LSTM {lstm:.2}%)"))
+            .collect();
+        let mut answer = format!(
+            "Logistic regression on the flattened window scores {}",
+            scores.join(", ")
+        );
+        answer.push_str(&match solved.len() {
+            0 => ": no framing is solved without memory".to_string(),
+            1 => format!(
+                ": {} needs no memory, only the framing (a linear model solves it)",
+                solved[0]
+            ),
+            _ => format!(
+                ": {} need no memory, only the framing (a linear model solves them)",
+                solved.join(", ")
+            ),
+        });
+        let near: Vec<String> = pairs
+            .iter()
+            .filter(|(_, _, linear)| (90.0..99.0).contains(linear))
+            .map(|(e, _, linear)| format!("{e} ({linear:.2}%)"))
+            .collect();
+        if !near.is_empty() {
+            answer.push_str(&format!("; nearly linear: {}", near.join(", ")));
+        }
+        if !unlearned.is_empty() {
+            answer.push_str(&format!(
+                "; from the tutorial's few examples, {} is learned by neither",
+                unlearned.join(", ")
+            ));
+        }
+        Ok(answer)
+    }
+
+    /// The LSTM and the linear model side by side, per framing.
+    fn chart(&self, answer: &Answer) -> Result<Svg> {
+        let arms = Arms(&answer.arms);
+        let bars = crate::baseline::FRAMINGS
+            .iter()
+            .map(|&e| Ok((e.to_string(), Some(arms.named(&logistic(e))?.mean), arms.named(&lstm(e))?.mean)))
+            .collect::<Result<Vec<(String, Option<f64>, f64)>>>()?;
+        crate::plot::paired_bars(&bars, &answer.chart_title(), ["logistic regression (linfa)", "LSTM"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_lstm_and_a_linear_arm_per_framing() {
+        assert_eq!(LinfaBaseline.arms().len(), 2 * crate::baseline::FRAMINGS.len());
+    }
+}

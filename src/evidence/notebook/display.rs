@@ -1,0 +1,161 @@
+//! Every `evcxr_display` method: how a notebook shows the crate's values (see the module docs
+//! of [`crate::notebook`]). Charts are shown as a PNG and as the SVG; numbers as tables.
+
+use crate::evcxr::{emit, show_table};
+use crate::exercises::Answer;
+use crate::metrics::Confusion;
+use crate::plot::{Svg, confusion_heatmap, history_chart};
+use crate::report::{ResultsRow, ResultsTable, RunRecord, percent};
+use crate::study::{Distribution, Study, Verdict};
+use crate::summary::{Summary as ModelSummary, shape_str, thousands};
+use crate::train::History;
+
+impl Svg {
+    /// Notebook display (evcxr): the chart as one output in two forms, a PNG (what every front
+    /// end draws, an untrusted JupyterLab included) and the SVG (sharper, where it is shown).
+    pub fn evcxr_display(&self) {
+        use base64::Engine;
+        match self.to_png() {
+            Ok(png) => emit(
+                "image/png",
+                &base64::engine::general_purpose::STANDARD.encode(png),
+            ),
+            Err(e) => eprintln!("{e}"),
+        }
+        emit("image/svg+xml", self.as_str());
+    }
+}
+
+impl History {
+    /// Notebook display (evcxr): the loss and accuracy curves.
+    pub fn evcxr_display(&self) {
+        match history_chart(self, "training history") {
+            Ok(chart) => chart.evcxr_display(),
+            Err(e) => println!("{e}"),
+        }
+    }
+}
+
+impl Confusion {
+    /// Notebook display (evcxr): the matrix as a heatmap, true class up, predicted across.
+    pub fn evcxr_display(&self) {
+        match confusion_heatmap(self, "confusion matrix") {
+            Ok(chart) => chart.evcxr_display(),
+            Err(e) => println!("{e}"),
+        }
+    }
+}
+
+impl ModelSummary {
+    /// Notebook display (evcxr): the summary as an HTML table.
+    pub fn evcxr_display(&self) {
+        let mut rows: Vec<Vec<String>> = self
+            .layers
+            .iter()
+            .map(|l| vec![l.layer.clone(), shape_str(&l.output_shape), thousands(l.params)])
+            .collect();
+        rows.push(vec![
+            "Total params".to_string(),
+            String::new(),
+            thousands(self.total_params()),
+        ]);
+        show_table(&["Layer (type)", "Output Shape", "Param #"], &rows);
+    }
+}
+
+impl RunRecord {
+    /// Notebook display (evcxr): the run as an HTML table.
+    pub fn evcxr_display(&self) {
+        let o = &self.outcome;
+        let mut rows = vec![
+            vec!["experiment".to_string(), self.id.clone()],
+            vec!["seed".to_string(), self.seed.to_string()],
+            vec!["device".to_string(), self.device.clone()],
+            vec!["tutorial".to_string(), percent(self.reported)],
+            vec![
+                "ours, measured the same way".to_string(),
+                percent(Some(self.like_for_like)),
+            ],
+            vec!["measured as".to_string(), self.metric.words().to_string()],
+            vec!["evaluation accuracy".to_string(), percent(Some(o.accuracy))],
+            vec!["evaluated on".to_string(), o.evaluation.clone()],
+            vec!["epochs".to_string(), o.epochs.to_string()],
+            vec!["train seconds".to_string(), format!("{:.1}", o.train_seconds)],
+        ];
+        if let Some(loss) = o.history.loss.last() {
+            rows.push(vec!["final loss".to_string(), format!("{loss:.4}")]);
+        }
+        show_table(&["", ""], &rows);
+    }
+}
+
+impl ResultsTable {
+    /// Notebook display (evcxr): the table `summary.md` holds, as HTML.
+    pub fn evcxr_display(&self) {
+        let rows: Vec<Vec<String>> = self.runs.iter().map(ResultsRow::cells).collect();
+        show_table(&ResultsRow::HEADERS, &rows);
+    }
+}
+
+impl Study {
+    /// Notebook display (evcxr): the verdict table as HTML.
+    pub fn evcxr_display(&self) {
+        let rows: Vec<Vec<String>> = self
+            .claims
+            .iter()
+            .map(|c| {
+                let keras = c.keras.as_ref();
+                vec![
+                    c.experiment.to_string(),
+                    c.reported.map_or("-".into(), |r| format!("{r:.2}%")),
+                    c.ours.mean_sd(),
+                    c.ours.reach.map_or("-".into(), |r| format!("{:.0}%", 100.0 * r)),
+                    c.verdict.words().to_string(),
+                    keras.map_or("no runs".into(), Distribution::mean_sd),
+                    keras
+                        .and_then(|k| k.reach)
+                        .map_or("-".into(), |r| format!("{:.0}%", 100.0 * r)),
+                    c.keras_verdict.map_or("-", Verdict::words).to_string(),
+                    c.fisher_p.map_or("-".into(), |p| format!("{p:.3}")),
+                    c.mann_whitney_p.map_or("-".into(), |p| format!("{p:.3}")),
+                ]
+            })
+            .collect();
+        show_table(
+            &[
+                "claim",
+                "tutorial",
+                "ours: mean ± sd",
+                "ours reach",
+                "verdict",
+                "Keras: mean ± sd",
+                "Keras reach",
+                "Keras verdict",
+                "Fisher p",
+                "Mann-Whitney p",
+            ],
+            &rows,
+        );
+    }
+}
+
+impl Answer {
+    /// Notebook display (evcxr): the markdown table as HTML rows.
+    pub fn evcxr_display(&self) {
+        let rows: Vec<Vec<String>> = self
+            .arms
+            .iter()
+            .map(|a| {
+                vec![
+                    a.name.clone(),
+                    a.epochs.to_string(),
+                    a.seeds.len().to_string(),
+                    format!("{:.2}%", a.mean),
+                    format!("{:.2}-{:.2}%", a.min, a.max),
+                    format!("{:.2}", a.mean_train_seconds),
+                ]
+            })
+            .collect();
+        show_table(&["arm", "epochs", "seeds", "mean", "range", "train s"], &rows);
+    }
+}

@@ -1,0 +1,69 @@
+//! Support for the Jupyter notebooks (evcxr Rust kernel): rich display, and panics that stop
+//! the notebook.
+//!
+//! ## Failing loudly
+//!
+//! evcxr catches a panic inside a cell, prints it to stderr and carries on, so a notebook whose
+//! cell panicked still "runs" to the end. [`exit_on_panic`], called in a notebook's first cell,
+//! makes a panic end the kernel's child process instead: the cell reports an error and the
+//! notebook run stops there.
+//!
+//! ## Rich display
+//!
+//! evcxr shows a value that has an inherent `evcxr_display(&self)` method by calling it when
+//! the value is a cell's last expression; the method prints
+//! `EVCXR_BEGIN_CONTENT <mime type>`, the content, then `EVCXR_END_CONTENT` on stdout. The
+//! crate's types use it so that a notebook shows them the way a reader wants them:
+//!
+//! | type | shown as |
+//! |---|---|
+//! | [`crate::plot::Svg`] | the chart (`image/svg+xml`) |
+//! | [`crate::train::History`] | its loss and accuracy curves |
+//! | [`crate::metrics::Confusion`] | its heatmap |
+//! | [`crate::summary::Summary`] | the model summary, as a table |
+//! | [`crate::report::RunRecord`], [`crate::report::ResultsTable`] | results, as tables |
+//! | [`crate::exercises::Answer`], [`crate::study::Study`] | their numbers, as tables |
+//!
+//! A table is one output in two forms: HTML, which Jupyter draws, and aligned plain text
+//! (`text/plain`), which a console or a reader without HTML gets.
+//!
+//! Outside a notebook the methods just print that text; nothing calls them. They all live in
+//! `display.rs`, beside the set-up, so that no other module imports the notebook support.
+
+mod display;
+
+/// A notebook's set-up in one call: panics stop the notebook ([`exit_on_panic`]), and the
+/// device named `device` (`"cpu"`, or `"wgpu"` in a build with the `wgpu` feature) is returned
+/// seeded with `seed`, for the tensors Burn draws itself.
+///
+/// ```
+/// let device = lstm_lab::notebook::setup("cpu", 1).unwrap();
+/// assert!(lstm_lab::notebook::setup("tpu", 1).is_err());
+/// # drop(device);
+/// ```
+pub fn setup(device: &str, seed: u64) -> crate::Result<burn::tensor::Device> {
+    exit_on_panic();
+    let device = crate::device::from_name(device)?;
+    device.seed(seed);
+    println!(
+        "lstm_lab {} on {device:?}, seed {seed}",
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok(device)
+}
+
+/// Makes any later panic print its message and location on stderr and exit the process with
+/// status 101, so that evcxr reports the cell as failed (see the module docs). Call it once, in
+/// a notebook's first cell; a command-line program does not need it.
+pub fn exit_on_panic() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.payload_as_str().unwrap_or("(no message)");
+        let place = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!("panicked{place}: {message}");
+        // Give evcxr's reader a moment to forward the line before the process goes away.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        std::process::exit(101);
+    }));
+}

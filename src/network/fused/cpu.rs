@@ -1,0 +1,339 @@
+//! The fused LSTM on plain `f32` buffers: the whole sequence forward, and its backward through
+//! time, each in one call with every buffer allocated once per call (none per step).
+//!
+//! Layouts are batch-major so that the large products cover all steps at once:
+//! `x [batch, steps, d_input]`, gates `[batch, steps, 4 * units]`; the rows of one step are then
+//! every `steps`-th row, which the GEMM reads through its row stride.
+
+use super::Needs;
+use super::math::{Mat, activate_gates, cell_backward, cell_forward, gemm, simd};
+
+/// Sizes of one fused LSTM call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dims {
+    /// Samples.
+    pub batch: usize,
+    /// Time steps.
+    pub steps: usize,
+    /// Input features per step.
+    pub d_input: usize,
+    /// Memory units.
+    pub units: usize,
+}
+
+/// What the forward pass returns and keeps for the backward pass.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// `[batch, steps + 1, units]`: `h_1 .. h_T`, then the final cell state `c_T`.
+    pub output: Vec<f32>,
+    /// The activated gates i, f, g, o of every step: `[batch, steps, 4 * units]`.
+    pub gates: Vec<f32>,
+    /// `c_0 .. c_T`: `[batch, steps + 1, units]`.
+    pub cells: Vec<f32>,
+    /// `h_0 .. h_{T-1}`, the input of each step's recurrent product: `[batch, steps, units]`.
+    pub h_prev: Vec<f32>,
+}
+
+/// The weights of one layer in Keras's layout.
+#[derive(Debug, Clone, Copy)]
+pub struct Weights<'a> {
+    /// `[d_input, 4 * units]`.
+    pub kernel: &'a [f32],
+    /// `[units, 4 * units]`.
+    pub recurrent: &'a [f32],
+    /// `[4 * units]`.
+    pub bias: &'a [f32],
+}
+
+/// The whole sequence forward.
+///
+/// - x: `[batch, steps, d_input]`; h0, c0: `[batch, units]`
+pub fn forward(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32]) -> Trace {
+    let Dims {
+        batch: b,
+        steps: t,
+        d_input: d,
+        units: u,
+    } = dims;
+    let g4 = 4 * u;
+    // The input projection of every step at once: gates = bias + x W   [batch * steps, 4u]
+    let mut gates = w.bias.repeat(b * t);
+    gemm(
+        b * t,
+        g4,
+        d,
+        &mut gates,
+        g4,
+        true,
+        Mat::rows(x, d),
+        Mat::rows(w.kernel, g4),
+    );
+    let mut output = vec![0.0; b * (t + 1) * u];
+    let mut cells = vec![0.0; b * (t + 1) * u];
+    let mut h_prev = vec![0.0; b * t * u];
+    for s in 0..b {
+        h_prev[s * t * u..][..u].copy_from_slice(&h0[s * u..][..u]);
+        cells[s * (t + 1) * u..][..u].copy_from_slice(&c0[s * u..][..u]);
+    }
+    simd(ForwardSteps {
+        dims,
+        recurrent: w.recurrent,
+        gates: &mut gates,
+        cells: &mut cells,
+        output: &mut output,
+        h_prev: &mut h_prev,
+    });
+    for s in 0..b {
+        let at = (s * (t + 1) + t) * u;
+        output[at..at + u].copy_from_slice(&cells[at..at + u]);
+    }
+    Trace {
+        output,
+        gates,
+        cells,
+        h_prev,
+    }
+}
+
+/// The parts of a [`Trace`] that the backward pass reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Saved<'a> {
+    /// [`Trace::gates`].
+    pub gates: &'a [f32],
+    /// [`Trace::cells`].
+    pub cells: &'a [f32],
+    /// [`Trace::h_prev`].
+    pub h_prev: &'a [f32],
+}
+
+/// The recurrence of [`forward`], step by step (compiled for the CPU's SIMD by [`simd`]).
+struct ForwardSteps<'a> {
+    dims: Dims,
+    recurrent: &'a [f32],
+    gates: &'a mut [f32],
+    cells: &'a mut [f32],
+    output: &'a mut [f32],
+    h_prev: &'a mut [f32],
+}
+
+impl pulp::WithSimd for ForwardSteps<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let Dims {
+            batch: b,
+            steps: t,
+            units: u,
+            ..
+        } = self.dims;
+        let g4 = 4 * u;
+        let Self {
+            gates,
+            cells,
+            output,
+            h_prev,
+            ..
+        } = self;
+        for step in 0..t {
+            // gates[:, step] += h_{step-1} U   [batch, units] x [units, 4u]
+            gemm(
+                b,
+                g4,
+                u,
+                &mut gates[step * g4..],
+                t * g4,
+                true,
+                Mat::strided(&h_prev[step * u..], t * u),
+                Mat::rows(self.recurrent, g4),
+            );
+            for s in 0..b {
+                let z = &mut gates[(s * t + step) * g4..][..g4];
+                activate_gates(z, u);
+                let (before, after) = cells.split_at_mut((s * (t + 1) + step + 1) * u);
+                let h = &mut output[(s * (t + 1) + step) * u..][..u];
+                cell_forward(z, &before[before.len() - u..], &mut after[..u], h);
+                if step + 1 < t {
+                    h_prev[(s * t + step + 1) * u..][..u].copy_from_slice(h);
+                }
+            }
+        }
+    }
+}
+
+/// Gradients of one fused LSTM call; empty vectors for what was not needed.
+#[derive(Debug, Clone, Default)]
+pub struct Grads {
+    /// `[batch, steps, d_input]`.
+    pub x: Vec<f32>,
+    /// `[d_input, 4 * units]`.
+    pub kernel: Vec<f32>,
+    /// `[units, 4 * units]`.
+    pub recurrent: Vec<f32>,
+    /// `[4 * units]`.
+    pub bias: Vec<f32>,
+    /// `[batch, units]`.
+    pub h0: Vec<f32>,
+    /// `[batch, units]`.
+    pub c0: Vec<f32>,
+}
+
+/// Backward through time.
+///
+/// - grad_output: `[batch, steps + 1, units]`, the gradient of [`Trace::output`]
+/// - x: `[batch, steps, d_input]`, the forward input; trace: what [`forward`] kept
+/// - w: the forward weights (the bias is not read)
+pub fn backward(
+    dims: Dims,
+    grad_output: &[f32],
+    x: &[f32],
+    w: Weights<'_>,
+    trace: Saved<'_>,
+    needs: Needs,
+) -> Grads {
+    let Dims {
+        batch: b,
+        steps: t,
+        d_input: d,
+        units: u,
+    } = dims;
+    let g4 = 4 * u;
+    let mut dz = vec![0.0; b * t * g4];
+    // The gradient reaching h_{step} through the recurrence, and reaching c_{step}.
+    let mut dh_rec = vec![0.0; b * u];
+    let mut dc = vec![0.0; b * u];
+    for s in 0..b {
+        dc[s * u..][..u].copy_from_slice(&grad_output[(s * (t + 1) + t) * u..][..u]);
+    }
+    simd(BackwardSteps {
+        dims,
+        grad_output,
+        recurrent: w.recurrent,
+        trace,
+        need_h0: needs.state,
+        dz: &mut dz,
+        dh_rec: &mut dh_rec,
+        dc: &mut dc,
+    });
+    let mut grads = Grads::default();
+    if needs.x {
+        // dx = dz W^T   [batch * steps, 4u] x [4u, d_input]
+        grads.x = vec![0.0; b * t * d];
+        gemm(
+            b * t,
+            d,
+            g4,
+            &mut grads.x,
+            d,
+            false,
+            Mat::rows(&dz, g4),
+            Mat::transposed(w.kernel, g4),
+        );
+    }
+    if needs.weights {
+        // dW = x^T dz   [d_input, batch * steps] x [batch * steps, 4u]
+        grads.kernel = vec![0.0; d * g4];
+        gemm(
+            d,
+            g4,
+            b * t,
+            &mut grads.kernel,
+            g4,
+            false,
+            Mat::transposed(x, d),
+            Mat::rows(&dz, g4),
+        );
+        // dU = h_prev^T dz   [units, batch * steps] x [batch * steps, 4u]
+        grads.recurrent = vec![0.0; u * g4];
+        gemm(
+            u,
+            g4,
+            b * t,
+            &mut grads.recurrent,
+            g4,
+            false,
+            Mat::transposed(trace.h_prev, u),
+            Mat::rows(&dz, g4),
+        );
+        let mut bias = vec![0.0; g4];
+        for row in dz.chunks_exact(g4) {
+            for (acc, &v) in bias.iter_mut().zip(row) {
+                *acc += v;
+            }
+        }
+        grads.bias = bias;
+    }
+    if needs.state {
+        grads.h0 = dh_rec;
+        grads.c0 = dc;
+    }
+    grads
+}
+
+/// The recurrence of [`backward`], last step first (compiled for the CPU's SIMD by [`simd`]).
+struct BackwardSteps<'a> {
+    dims: Dims,
+    grad_output: &'a [f32],
+    recurrent: &'a [f32],
+    trace: Saved<'a>,
+    need_h0: bool,
+    dz: &'a mut [f32],
+    dh_rec: &'a mut [f32],
+    dc: &'a mut [f32],
+}
+
+impl pulp::WithSimd for BackwardSteps<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let Dims {
+            batch: b,
+            steps: t,
+            units: u,
+            ..
+        } = self.dims;
+        let g4 = 4 * u;
+        let Self {
+            grad_output,
+            trace,
+            dz,
+            dh_rec,
+            dc,
+            ..
+        } = self;
+        let mut dh = vec![0.0; u];
+        let mut scratch = vec![0.0; u];
+        for step in (0..t).rev() {
+            for s in 0..b {
+                let dh_out = &grad_output[(s * (t + 1) + step) * u..][..u];
+                for ((dh, &a), &r) in dh.iter_mut().zip(dh_out).zip(&dh_rec[s * u..][..u]) {
+                    *dh = a + r;
+                }
+                let cells = &trace.cells[s * (t + 1) * u..][..(t + 1) * u];
+                cell_backward(
+                    &trace.gates[(s * t + step) * g4..][..g4],
+                    &cells[(step + 1) * u..][..u],
+                    &cells[step * u..][..u],
+                    &dh,
+                    &mut dc[s * u..][..u],
+                    &mut dz[(s * t + step) * g4..][..g4],
+                    &mut scratch,
+                );
+            }
+            if step > 0 || self.need_h0 {
+                // dh_{step-1} = dz[:, step] U^T   [batch, 4u] x [4u, units]
+                gemm(
+                    b,
+                    u,
+                    g4,
+                    dh_rec,
+                    u,
+                    false,
+                    Mat::strided(&dz[step * g4..], t * g4),
+                    Mat::transposed(self.recurrent, g4),
+                );
+            }
+        }
+    }
+}

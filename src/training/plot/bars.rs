@@ -1,0 +1,230 @@
+//! Accuracies as bars (reported beside ours) and as strips of points per group.
+
+use super::style::*;
+use super::{Svg, plot_error};
+use crate::error::{Error, Result};
+use plotters::prelude::*;
+
+/// One bar pair per experiment, as horizontal bars: the tutorial's reported accuracy (grey;
+/// none where it reports no number) and ours (blue), in percent.
+///
+/// `bars`: `(label, reported, reproduced)`, drawn top to bottom.
+pub fn accuracy_bars(bars: &[(String, Option<f64>, f64)], title: &str) -> Result<Svg> {
+    paired_bars(bars, title, ["reported", "reproduced"])
+}
+
+/// Like [`accuracy_bars`], with the two bars of a pair named by `names` (grey, then blue); the
+/// grey one's legend entry is left out when no bar has it.
+pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&str; 2]) -> Result<Svg> {
+    if bars.is_empty() {
+        return Err(Error::Empty {
+            what: "the accuracies to plot",
+        });
+    }
+    let n = bars.len();
+    let mut svg = String::new();
+    {
+        let height = (n * 44 + 110) as u32;
+        let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        // Bar pair `i` is centred on y = n - 1 - i (the first at the top), so that the integer
+        // ticks carry the labels; the empty band right of 100% holds the legend.
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(
+                bars.iter()
+                    .map(|b| b.0.len() as u32 * 7 + 20)
+                    .max()
+                    .unwrap_or(0)
+                    .max(190),
+            )
+            .build_cartesian_2d(0f64..128f64, -0.5f64..n as f64 - 0.5)
+            .map_err(plot_error)?;
+        let labels: Vec<&str> = bars.iter().map(|b| b.0.as_str()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                let row = n as f64 - 1.0 - i;
+                match labels.get(row as usize) {
+                    Some(label) if (y - i).abs() < 1e-6 && row >= 0.0 => label.to_string(),
+                    _ => String::new(),
+                }
+            })
+            .y_label_style(("sans-serif", 14))
+            .x_labels(8)
+            .x_label_formatter(&|x| {
+                if *x <= 100.0 {
+                    format!("{x:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc("accuracy (%)")
+            .draw()
+            .map_err(plot_error)?;
+        let grey = RGBColor(160, 160, 160);
+        let bar = |i: usize, from: f64, to: f64, value: f64, color: RGBColor| {
+            let y = (n - 1 - i) as f64;
+            Rectangle::new([(0.0, y + from), (value, y + to)], color.filled())
+        };
+        let greys = chart
+            .draw_series(
+                bars.iter()
+                    .enumerate()
+                    .filter_map(|(i, b)| b.1.map(|v| bar(i, 0.02, 0.38, v, grey))),
+            )
+            .map_err(plot_error)?;
+        if bars.iter().any(|b| b.1.is_some()) {
+            greys
+                .label(names[0])
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.filled()));
+        }
+        chart
+            .draw_series(
+                bars.iter()
+                    .enumerate()
+                    .map(|(i, b)| bar(i, -0.38, -0.02, b.2, CURVE)),
+            )
+            .map_err(plot_error)?
+            .label(names[1])
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], CURVE.filled()));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(plot_error)?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Svg(svg))
+}
+
+/// Each group's values as a strip of points (ties side by side), its median as a bar, and the
+/// tutorial's reported number as a dashed line: the study's "ours beside Keras" chart.
+///
+/// `groups`: `(name, values)`, left to right; an empty group is drawn as "no runs".
+pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>) -> Result<Svg> {
+    let all: Vec<f64> = groups
+        .iter()
+        .flat_map(|g| g.1.iter().copied())
+        .chain(reported)
+        .collect();
+    if all.is_empty() {
+        return Err(Error::Empty {
+            what: "the values to plot",
+        });
+    }
+    let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.08).max(1.0);
+    let (lo, hi) = ((lo - pad).max(0.0), (hi + pad).min(100.0 + pad));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (640, 380)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let n = groups.len();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 17))
+            .margin(12)
+            .x_label_area_size(35)
+            .y_label_area_size(55)
+            .build_cartesian_2d(-0.5f64..n as f64 - 0.5, lo..hi)
+            .map_err(plot_error)?;
+        let names: Vec<String> = groups
+            .iter()
+            .map(|(name, values)| match values.len() {
+                0 => format!("{name} (no runs)"),
+                1 => format!("{name} (1 seed)"),
+                k => format!("{name} ({k} seeds)"),
+            })
+            .collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                match names.get(i as usize) {
+                    Some(name) if (x - i).abs() < 1e-6 && i >= 0.0 => name.clone(),
+                    _ => String::new(),
+                }
+            })
+            .y_desc("percent")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(plot_error)?;
+        if let Some(r) = reported {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-0.5, r), (n as f64 - 0.5, r)],
+                    6,
+                    4,
+                    RGBColor(90, 90, 90).stroke_width(2),
+                ))
+                .map_err(plot_error)?
+                .label(format!("tutorial: {r:.2}%"))
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(90, 90, 90)));
+        }
+        let colors = [CURVE, VALIDATION];
+        for (g, (_, values)) in groups.iter().enumerate() {
+            let color = colors[g % colors.len()];
+            // Equal values sit side by side, centred on the group.
+            let mut seen: Vec<(f64, usize)> = Vec::new();
+            let points: Vec<(f64, f64)> = values
+                .iter()
+                .map(|&v| {
+                    let k = match seen.iter_mut().find(|(w, _)| *w == v) {
+                        Some((_, k)) => {
+                            *k += 1;
+                            *k
+                        }
+                        None => {
+                            seen.push((v, 0));
+                            0
+                        }
+                    };
+                    let offset = if k % 2 == 0 {
+                        k as f64 / 2.0
+                    } else {
+                        -(k as f64 + 1.0) / 2.0
+                    };
+                    (g as f64 + (offset * 0.025).clamp(-0.4, 0.4), v)
+                })
+                .collect();
+            chart
+                .draw_series(
+                    points
+                        .iter()
+                        .map(|&p| Circle::new(p, 4, color.mix(0.75).filled())),
+                )
+                .map_err(plot_error)?;
+            if !values.is_empty() {
+                let mut sorted = values.to_vec();
+                sorted.sort_by(f64::total_cmp);
+                let m = sorted.len();
+                let median = (sorted[(m - 1) / 2] + sorted[m / 2]) / 2.0;
+                chart
+                    .draw_series(LineSeries::new(
+                        [(g as f64 - 0.3, median), (g as f64 + 0.3, median)],
+                        BLACK.stroke_width(2),
+                    ))
+                    .map_err(plot_error)?;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(plot_error)?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Svg(svg))
+}
