@@ -64,7 +64,7 @@ setup:
 # JupyterLab with the Rust kernel on the notebooks (after `just setup`).
 lab:
     @command -v evcxr_jupyter >/dev/null && test -x {{python}} || (echo "run \`just setup\` first: evcxr's kernel or .venv is missing" && exit 1)
-    @test -x .venv/bin/jupyter-lab || just lab-install
+    @test -x .venv/bin/jupyter-lab || {{just_executable()}} lab-install
     {{python}} tools/lab.py
 
 # Installs JupyterLab into .venv (tools/requirements-lab.txt), for `just lab`.
@@ -122,6 +122,7 @@ public-api *args:
 # Formatting and lints, as the project keeps them.
 lint:
     cargo fmt --all -- --check
+    rustfmt --edition 2024 --check $(git ls-files 'src/*.rs' 'src/**/*.rs' 'tests/*.rs' 'tests/**/*.rs')
     cargo clippy --release --all-targets -- -D warnings
     cargo clippy --release --all-targets --features wgpu -- -D warnings
 

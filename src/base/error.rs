@@ -75,10 +75,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A JSON file that does not hold what it should.
-    #[error("{} does not hold the JSON expected: {source}", path.display())]
+    /// A JSON file that does not hold what it should; `hint` says what to do about it.
+    #[error("{} does not hold the JSON expected: {source}{hint}", path.display())]
     Parse {
         path: std::path::PathBuf,
+        hint: &'static str,
         #[source]
         source: serde_json::Error,
     },

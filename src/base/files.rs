@@ -14,12 +14,23 @@ pub(crate) fn read_text(path: &Path, hint: &'static str) -> Result<String> {
     })
 }
 
-/// The JSON value in `path`; `hint` as for [`read_text`].
+/// The JSON value in `path`; `hint` ends the error, whether the file cannot be read or does not
+/// hold the JSON expected.
 pub(crate) fn read_json<T: DeserializeOwned>(path: &Path, hint: &'static str) -> Result<T> {
     serde_json::from_str(&read_text(path, hint)?).map_err(|source| Error::Parse {
         path: path.to_path_buf(),
+        hint,
         source,
     })
+}
+
+/// Maps an IO error on `path` to [`Error::Read`] (a folder listed, a file opened).
+pub(crate) fn reading(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Read {
+        path: path.to_path_buf(),
+        hint: "",
+        source,
+    }
 }
 
 /// Maps an IO error on `path` to [`Error::Write`].
@@ -48,10 +59,12 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let bad = dir.join("bad.json");
         std::fs::write(&bad, "{ not json").unwrap();
-        let err = read_json::<serde_json::Value>(&bad, "").unwrap_err();
+        let err = read_json::<serde_json::Value>(&bad, " (delete it)").unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Parse { .. }), "{err}");
         assert!(
-            matches!(err, Error::Parse { .. }) && err.to_string().contains("bad.json"),
-            "{err}"
+            text.contains("bad.json") && text.ends_with("(delete it)"),
+            "{text}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -3,7 +3,7 @@
 //! sections are rewritten between their markers.
 
 use crate::error::Result;
-use crate::files::{read_text, writing};
+use crate::files::{read_text, reading, writing};
 use std::path::{Path, PathBuf};
 
 /// Collects the files of a run in a staging folder, then moves them into the output folder.
@@ -24,8 +24,8 @@ impl Staging {
     pub fn new(out: &Path) -> Result<Self> {
         std::fs::create_dir_all(out).map_err(writing(out))?;
         let host = host_name();
-        for entry in std::fs::read_dir(out).map_err(writing(out))? {
-            let entry = entry.map_err(writing(out))?;
+        for entry in std::fs::read_dir(out).map_err(reading(out))? {
+            let entry = entry.map_err(reading(out))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if let Some(pid) = name
                 .strip_prefix(".staging-")
@@ -69,7 +69,7 @@ impl Staging {
             };
             for entry in entries {
                 let name = entry
-                    .map_err(writing(&self.out))?
+                    .map_err(reading(&self.out))?
                     .file_name()
                     .to_string_lossy()
                     .into_owned();

@@ -33,7 +33,7 @@ pub const FRAMINGS: &[Experiment] = &[
 ];
 
 /// The L2 penalties tried, strongest first.
-pub(crate) const PENALTIES: &[f64] = &[1.0, 1e-2, 1e-4, 1e-6];
+const PENALTIES: &[f64] = &[1.0, 1e-2, 1e-4, 1e-6];
 
 /// The baseline on `experiment`'s framing with `seed`: training and evaluation samples drawn
 /// as the tutorial draws them (the alphabet's are its fixed windows), the model fitted by

@@ -24,7 +24,7 @@ use serde::Serialize;
 use std::time::Instant;
 
 /// One matrix product `[m, k] x [k, n]`.
-pub(crate) type GemmShape = [usize; 3];
+pub type GemmShape = [usize; 3];
 
 /// The training arithmetic of one experiment at full tutorial scale.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,13 +66,13 @@ impl Workload {
 }
 
 /// `2·m·k·n` summed over the products.
-pub(crate) fn flops_of(shapes: &[GemmShape]) -> f64 {
+fn flops_of(shapes: &[GemmShape]) -> f64 {
     shapes.iter().map(|&[m, k, n]| 2.0 * (m * k * n) as f64).sum()
 }
 
 /// The matrix products of one pass of `model` on `batch` samples (with `backward`, also those of
 /// the backward pass).
-pub(crate) fn shapes(model: &ModelConfig, batch: usize, backward: bool) -> Vec<GemmShape> {
+fn shapes(model: &ModelConfig, batch: usize, backward: bool) -> Vec<GemmShape> {
     let (u, g4) = (model.units(), 4 * model.units());
     let mut out = Vec::new();
     let mut lstm = |steps: usize, d: usize, input_grad: bool| {

@@ -141,5 +141,3 @@ impl fmt::Display for Summary {
         write!(f, "Non-trainable params: 0")
     }
 }
-
-impl Summary {}

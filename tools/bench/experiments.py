@@ -1,6 +1,6 @@
 """The eight experiments as a PyTorch or Keras user would write them, for `just bench`.
 
-Same sizes, batches, epochs, statefulness and evaluation as lstm-lab's (src/tutorials/); only
+Same sizes, batches, epochs, statefulness and evaluation as lstm-lab's (src/experiments/tutorials/); only
 the framework differs. Usage:
 
     python experiments.py torch|keras EXPERIMENT SEED

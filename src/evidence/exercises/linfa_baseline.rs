@@ -32,7 +32,12 @@ impl Question for LinfaBaseline {
     fn arms(&self) -> Vec<(String, ArmRun)> {
         crate::baseline::FRAMINGS
             .iter()
-            .flat_map(|&e| [(lstm(e), ArmRun::Lstm(e.config())), (logistic(e), ArmRun::Logistic(e))])
+            .flat_map(|&e| {
+                [
+                    (lstm(e), ArmRun::Lstm(e.config())),
+                    (logistic(e), ArmRun::Logistic(e)),
+                ]
+            })
             .collect()
     }
 
@@ -92,9 +97,19 @@ impl Question for LinfaBaseline {
         let arms = Arms(&answer.arms);
         let bars = crate::baseline::FRAMINGS
             .iter()
-            .map(|&e| Ok((e.to_string(), Some(arms.named(&logistic(e))?.mean), arms.named(&lstm(e))?.mean)))
+            .map(|&e| {
+                Ok((
+                    e.to_string(),
+                    Some(arms.named(&logistic(e))?.mean),
+                    arms.named(&lstm(e))?.mean,
+                ))
+            })
             .collect::<Result<Vec<(String, Option<f64>, f64)>>>()?;
-        crate::plot::paired_bars(&bars, &answer.chart_title(), ["logistic regression (linfa)", "LSTM"])
+        crate::plot::paired_bars(
+            &bars,
+            &answer.chart_title(),
+            ["logistic regression (linfa)", "LSTM"],
+        )
     }
 }
 

@@ -105,6 +105,8 @@ impl ArmRun {
 pub struct Exercise(&'static dyn Question);
 
 /// The table: each question's file and type, in the order of `results/exercises/` and the README.
+/// (`cargo fmt` does not follow modules declared in a macro; CI and `just lint` run rustfmt on
+/// every source file.)
 macro_rules! questions {
     ($($file:ident::$question:ident),* $(,)?) => {
         $(mod $file;)*

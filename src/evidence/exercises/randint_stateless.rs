@@ -69,7 +69,10 @@ mod tests {
             shuffle: true,
             ..Default::default()
         };
-        assert_eq!(debug(&arms[0].1), debug(&ArmRun::lstm(RandintEchoConfig::default())));
+        assert_eq!(
+            debug(&arms[0].1),
+            debug(&ArmRun::lstm(RandintEchoConfig::default()))
+        );
         assert_eq!(debug(&arms[1].1), debug(&ArmRun::lstm(changed)));
     }
 }

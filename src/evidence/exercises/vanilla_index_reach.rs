@@ -72,7 +72,10 @@ impl Question for VanillaIndexReach {
     }
 
     fn arms(&self) -> Vec<(String, ArmRun)> {
-        arms().into_iter().map(|(name, c)| (name, ArmRun::lstm(c))).collect()
+        arms()
+            .into_iter()
+            .map(|(name, c)| (name, ArmRun::lstm(c)))
+            .collect()
     }
 
     /// The norm of the loss's gradient reaching each input step of the untrained 50-step models

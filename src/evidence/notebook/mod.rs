@@ -17,7 +17,7 @@
 //!
 //! | type | shown as |
 //! |---|---|
-//! | [`crate::plot::Svg`] | the chart (`image/svg+xml`) |
+//! | [`crate::plot::Svg`] | the chart, as a PNG (`image/png`, what every front end draws) and as the SVG (`image/svg+xml`) |
 //! | [`crate::train::History`] | its loss and accuracy curves |
 //! | [`crate::metrics::Confusion`] | its heatmap |
 //! | [`crate::summary::Summary`] | the model summary, as a table |

@@ -389,7 +389,8 @@ pub fn find_parts(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Part)>> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(path)?
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(crate::files::reading(path))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
                     p.file_name()

@@ -22,7 +22,7 @@ pub enum Loss {
 }
 
 /// Keras's `backend.epsilon()`.
-pub(crate) const EPSILON: f32 = 1e-7;
+const EPSILON: f32 = 1e-7;
 
 impl Loss {
     /// Mean categorical cross-entropy over every `[batch, step]` row.
