@@ -12,7 +12,7 @@
 //! ```
 //! use burn::tensor::Device;
 //! use lstm_lab::inspect::input_gradient_norms;
-//! use lstm_lab::tutorials::vanilla_index::VanillaIndexConfig;
+//! use lstm_lab::tutorials::{Tutorial, vanilla_index::VanillaIndexConfig};
 //! use rand::SeedableRng;
 //! use lstm_lab::ChaCha12Rng;
 //!

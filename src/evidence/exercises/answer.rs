@@ -16,8 +16,8 @@ pub const REACHED: f64 = 99.0;
 pub struct Arm {
     /// What it is.
     pub name: String,
-    /// Its config, as Rust's `Debug` prints it.
-    pub config: String,
+    /// Its config as JSON: a tutorial config's fields, or what the baseline is.
+    pub config: serde_json::Value,
     /// Epochs (or fits) trained.
     pub epochs: usize,
     /// The seeds.
@@ -59,7 +59,7 @@ impl Arm {
     /// An arm's numbers from its runs, one per seed.
     pub(super) fn new(
         name: &str,
-        config: String,
+        config: serde_json::Value,
         epochs: usize,
         samples_per_epoch: usize,
         seeds: Vec<u64>,
@@ -226,7 +226,7 @@ impl Answer {
                 &ours.seeds,
                 saved.seeds.get(..n).unwrap_or(&saved.seeds),
             )?;
-            Error::unless_same(&id, "config", ours.config.clone(), saved.config.clone())?;
+            Error::unless_same(&id, "config", ours.config.to_string(), saved.config.to_string())?;
             Error::unless_same(&id, "epochs", ours.epochs, saved.epochs)?;
             Error::unless_same_values(
                 &id,

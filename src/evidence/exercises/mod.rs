@@ -87,16 +87,19 @@ impl ArmRun {
         }
     }
 
-    /// Its config in words, epochs, and samples per epoch.
-    fn describe(&self) -> (String, usize, usize) {
-        match self {
-            ArmRun::Lstm(config) => (format!("{config:?}"), config.epochs(), config.samples_per_epoch()),
+    /// Its config as JSON, epochs, and samples per epoch.
+    fn describe(&self) -> Result<(serde_json::Value, usize, usize)> {
+        Ok(match self {
+            ArmRun::Lstm(config) => (config.to_json()?, config.epochs(), config.samples_per_epoch()),
             ArmRun::Logistic(e) => (
-                format!("linfa-logistic MultiLogisticRegression::default() on {e}'s flattened windows"),
+                serde_json::json!({
+                    "model": "linfa-logistic MultiLogisticRegression::default()",
+                    "inputs": format!("{e}'s windows, flattened"),
+                }),
                 1,
                 0,
             ),
-        }
+        })
     }
 }
 
@@ -179,17 +182,17 @@ impl Exercise {
                     .filter(|((arm, _), _)| *arm == a)
                     .map(|(_, o)| o)
                     .collect();
-                let (config, epochs, samples_per_epoch) = run.describe();
-                Arm::new(
+                let (config, epochs, samples_per_epoch) = run.describe()?;
+                Ok(Arm::new(
                     name,
                     config,
                     epochs,
                     samples_per_epoch,
                     (1..=seeds).collect(),
                     &runs,
-                )
+                ))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let series = self.0.series(seeds, device)?;
         let answer = self.0.answer(&Arms(&arms), &series)?;
         Ok(Answer {
@@ -286,12 +289,12 @@ mod tests {
         for e in Exercise::ALL {
             let saved = Answer::load(&dir, e.id())
                 .unwrap_or_else(|err| panic!("{err}: a new question needs `lstm-lab exercises --only {e}`"));
-            let arms: Vec<(String, String)> = e
+            let arms: Vec<(String, serde_json::Value)> = e
                 .arms()
                 .iter()
-                .map(|(name, run)| (name.clone(), run.describe().0))
+                .map(|(name, run)| (name.clone(), run.describe().unwrap().0))
                 .collect();
-            let saved_arms: Vec<(String, String)> = saved
+            let saved_arms: Vec<(String, serde_json::Value)> = saved
                 .arms
                 .iter()
                 .map(|a| (a.name.clone(), a.config.clone()))

@@ -7,7 +7,7 @@
 //! 2 time steps, 86.96% with 3 letters as 3 features of one step, 100.00% with 3 letters as
 //! 3 time steps.
 
-use super::{Outcome, RunOptions, labels};
+use super::{Outcome, RunOptions, Tutorial, labels};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::config::{Checked, ParamGuard, config_struct};
@@ -21,7 +21,7 @@ use rand::SeedableRng;
 use std::time::Instant;
 
 /// How a window of letters is laid out as model input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Window {
     /// `[samples, n, 1]`: one letter per time step.
     TimeSteps(usize),
@@ -40,7 +40,7 @@ impl Window {
 
 config_struct! {
     /// The tutorial's numbers; one constructor per variant.
-    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     pub struct AlphabetConfig {
         /// Window length and layout.
         window / with_window: Window,
@@ -107,16 +107,6 @@ impl AlphabetConfig {
             windows,
         ))
     }
-
-    /// The tutorial's model: LSTM(32) on the window's `[steps, features]` -> Dense(26).
-    pub fn model(&self) -> Result<ModelConfig> {
-        let n = self.window.letters();
-        let (steps, features) = match self.window {
-            Window::TimeSteps(_) => (n, 1),
-            Window::Features(_) => (1, n),
-        };
-        ModelConfig::new(steps, features, self.units, ALPHABET.len(), Topology::ManyToOne)
-    }
 }
 
 impl ParamGuard for AlphabetConfig {
@@ -173,17 +163,15 @@ impl Checked<AlphabetConfig> {
     }
 }
 
-impl super::Tutorial for AlphabetConfig {
+impl Tutorial for AlphabetConfig {
+    /// The tutorial's model: LSTM(32) on the window's `[steps, features]` -> Dense(26).
     fn model(&self) -> Result<ModelConfig> {
-        AlphabetConfig::model(self)
-    }
-
-    fn epochs(&self) -> usize {
-        self.epochs
-    }
-
-    fn set_epochs(&mut self, epochs: usize) {
-        self.epochs = epochs;
+        let n = self.window.letters();
+        let (steps, features) = match self.window {
+            Window::TimeSteps(_) => (n, 1),
+            Window::Features(_) => (1, n),
+        };
+        ModelConfig::new(steps, features, self.units, ALPHABET.len(), Topology::ManyToOne)
     }
 
     fn batch_size(&self) -> usize {
@@ -194,9 +182,7 @@ impl super::Tutorial for AlphabetConfig {
         crate::data::ALPHABET.len() - self.window.letters()
     }
 
-    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        self.clone().check()?.run(options, device)
-    }
+    super::schedule_and_run!(epochs);
 }
 
 config_struct! {
@@ -204,7 +190,7 @@ config_struct! {
     /// order, the state carried through the whole alphabet and reset after each epoch, so that the
     /// model may learn the sequence from its state rather than from the letter it sees. Scored by
     /// predicting each next letter in order from `start` (the state reset just before it).
-    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     pub struct AlphabetStatefulConfig {
         /// Memory units (default 32, as the tutorial's other models).
         units / with_units: usize,
@@ -235,11 +221,6 @@ impl AlphabetStatefulConfig {
         };
         let (x, y, _) = one_letter.dataset()?;
         Ok((x, y))
-    }
-
-    /// LSTM(units) on `[1, 1]` -> Dense(26).
-    pub fn model(&self) -> Result<ModelConfig> {
-        ModelConfig::new(1, 1, self.units, ALPHABET.len(), Topology::ManyToOne)
     }
 }
 
@@ -297,17 +278,10 @@ impl Checked<AlphabetStatefulConfig> {
     }
 }
 
-impl super::Tutorial for AlphabetStatefulConfig {
+impl Tutorial for AlphabetStatefulConfig {
+    /// LSTM(units) on `[1, 1]` -> Dense(26).
     fn model(&self) -> Result<ModelConfig> {
-        AlphabetStatefulConfig::model(self)
-    }
-
-    fn epochs(&self) -> usize {
-        self.epochs
-    }
-
-    fn set_epochs(&mut self, epochs: usize) {
-        self.epochs = epochs;
+        ModelConfig::new(1, 1, self.units, ALPHABET.len(), Topology::ManyToOne)
     }
 
     fn batch_size(&self) -> usize {
@@ -318,7 +292,5 @@ impl super::Tutorial for AlphabetStatefulConfig {
         ALPHABET.len() - 1
     }
 
-    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        self.clone().check()?.run(options, device)
-    }
+    super::schedule_and_run!(epochs);
 }

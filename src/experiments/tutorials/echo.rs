@@ -15,7 +15,7 @@
 //! `Masking`), and the other [`EchoLayout`]s (an encoder-decoder for any length, one-to-one and
 //! vector-output many-to-one).
 
-use super::{FreshScore, Outcome, RunOptions, fit_on_fresh};
+use super::{FreshScore, Outcome, RunOptions, Tutorial, fit_on_fresh};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::config::{Checked, ParamGuard, config_struct};
@@ -33,7 +33,7 @@ use rand::{Rng, SeedableRng};
 pub const MASK_VALUE: f32 = -1.0;
 
 /// How each integer is fed to the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Representation {
     /// A one-hot vector of `n_unique` values, a softmax head (the tutorial).
     #[default]
@@ -44,7 +44,7 @@ pub enum Representation {
 }
 
 /// How the network is wired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum EchoLayout {
     /// The tutorial's: many-to-many (seq2seq) when the whole window is echoed, encoder-decoder
     /// otherwise.
@@ -60,7 +60,7 @@ pub enum EchoLayout {
 
 config_struct! {
     /// The tutorial's numbers; [`EchoConfig::whole`] and [`EchoConfig::partial`] are its two models.
-    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     pub struct EchoConfig {
         /// Length of each random sequence.
         length / with_length: usize,
@@ -212,28 +212,6 @@ impl EchoConfig {
             .unzip();
         Ok((Array3::concat(&xs)?, Array3::concat(&ys)?))
     }
-
-    /// The tutorial's model: LSTM(units) on `[n_in, n_unique]`, seq2seq or encoder-decoder
-    /// (or the variant the knobs ask for).
-    pub fn model(&self) -> Result<ModelConfig> {
-        let width = self.width();
-        let (steps, features) = match self.layout {
-            EchoLayout::OneToOne => (1, self.n_in * width),
-            _ => (self.n_in, width),
-        };
-        let config = ModelConfig::new(steps, features, self.units, width, self.topology())?;
-        let config = match self.representation {
-            Representation::OneHot => config,
-            Representation::Scaled => config.with_output(Output::Linear {
-                levels: self.n_unique,
-            })?,
-        };
-        Ok(if self.masked {
-            config.with_masking(MASK_VALUE)
-        } else {
-            config
-        })
-    }
 }
 
 impl ParamGuard for EchoConfig {
@@ -289,17 +267,27 @@ impl Checked<EchoConfig> {
     }
 }
 
-impl super::Tutorial for EchoConfig {
+impl Tutorial for EchoConfig {
+    /// The tutorial's model: LSTM(units) on `[n_in, n_unique]`, seq2seq or encoder-decoder
+    /// (or the variant the knobs ask for).
     fn model(&self) -> Result<ModelConfig> {
-        EchoConfig::model(self)
-    }
-
-    fn epochs(&self) -> usize {
-        self.epochs
-    }
-
-    fn set_epochs(&mut self, epochs: usize) {
-        self.epochs = epochs;
+        let width = self.width();
+        let (steps, features) = match self.layout {
+            EchoLayout::OneToOne => (1, self.n_in * width),
+            _ => (self.n_in, width),
+        };
+        let config = ModelConfig::new(steps, features, self.units, width, self.topology())?;
+        let config = match self.representation {
+            Representation::OneHot => config,
+            Representation::Scaled => config.with_output(Output::Linear {
+                levels: self.n_unique,
+            })?,
+        };
+        Ok(if self.masked {
+            config.with_masking(MASK_VALUE)
+        } else {
+            config
+        })
     }
 
     fn batch_size(&self) -> usize {
@@ -326,7 +314,5 @@ impl super::Tutorial for EchoConfig {
         Ok(())
     }
 
-    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        self.clone().check()?.run(options, device)
-    }
+    super::schedule_and_run!(epochs);
 }

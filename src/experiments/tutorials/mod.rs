@@ -16,6 +16,34 @@
 //! println!("{:.1}% in {:.1} s", outcome.accuracy, outcome.train_seconds);
 //! ```
 
+/// The [`Tutorial`] methods every config answers alike: its epochs (or fits) from the field
+/// named, `run`, which checks a copy of the config and runs the checked one, and its JSON.
+macro_rules! schedule_and_run {
+    ($epochs:ident) => {
+        fn epochs(&self) -> usize {
+            self.$epochs
+        }
+
+        fn set_epochs(&mut self, epochs: usize) {
+            self.$epochs = epochs;
+        }
+
+        fn run(
+            &self,
+            options: &super::RunOptions,
+            device: &burn::tensor::Device,
+        ) -> crate::error::Result<super::Outcome> {
+            crate::config::ParamGuard::check(self.clone())?.run(options, device)
+        }
+
+        fn to_json(&self) -> crate::error::Result<serde_json::Value> {
+            serde_json::to_value(self)
+                .map_err(|e| crate::error::Error::invalid("config", format!("not JSON: {e}")))
+        }
+    };
+}
+use schedule_and_run;
+
 pub mod alphabet;
 pub mod echo;
 pub mod randint_echo;
@@ -64,6 +92,8 @@ pub trait Tutorial: Send + Sync + fmt::Debug {
     /// Checks the config ([`ParamGuard::check`](crate::config::ParamGuard::check), on a copy),
     /// then trains and scores the model; `device` is the plain (non-autodiff) device.
     fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome>;
+    /// The config as JSON (the form saved beside results).
+    fn to_json(&self) -> Result<serde_json::Value>;
 }
 
 /// Declares the experiments once: the enum, its ids, `ALL` and each one's tutorial config.

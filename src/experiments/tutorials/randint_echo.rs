@@ -5,7 +5,7 @@
 //! and resets the state. The tutorial's run ends at acc 0.95 on the last fit and prints 20
 //! expected vs predicted values with one mismatch.
 
-use super::{FreshScore, Outcome, RunOptions, fit_on_fresh};
+use super::{FreshScore, Outcome, RunOptions, Tutorial, fit_on_fresh};
 use crate::ChaCha12Rng;
 use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::{generate_sequence, one_hot_encode};
@@ -18,7 +18,7 @@ use rand::{Rng, SeedableRng};
 
 config_struct! {
     /// The tutorial's numbers.
-    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     pub struct RandintEchoConfig {
         /// Length of each random sequence.
         length / with_length: usize,
@@ -68,17 +68,6 @@ impl RandintEchoConfig {
     pub fn frame(&self, sequence: &[usize]) -> Result<Framed> {
         lag_echo(&one_hot_encode(sequence, self.n_unique)?, self.n_lags)
     }
-
-    /// The tutorial's model: LSTM(50) on `[5, 100]` -> Dense(100).
-    pub fn model(&self) -> Result<ModelConfig> {
-        ModelConfig::new(
-            self.n_lags,
-            self.n_unique,
-            self.units,
-            self.n_unique,
-            Topology::ManyToOne,
-        )
-    }
 }
 
 impl ParamGuard for RandintEchoConfig {
@@ -122,17 +111,16 @@ impl Checked<RandintEchoConfig> {
     }
 }
 
-impl super::Tutorial for RandintEchoConfig {
+impl Tutorial for RandintEchoConfig {
+    /// The tutorial's model: LSTM(50) on `[5, 100]` -> Dense(100).
     fn model(&self) -> Result<ModelConfig> {
-        RandintEchoConfig::model(self)
-    }
-
-    fn epochs(&self) -> usize {
-        self.fits
-    }
-
-    fn set_epochs(&mut self, epochs: usize) {
-        self.fits = epochs;
+        ModelConfig::new(
+            self.n_lags,
+            self.n_unique,
+            self.units,
+            self.n_unique,
+            Topology::ManyToOne,
+        )
     }
 
     fn batch_size(&self) -> usize {
@@ -143,7 +131,5 @@ impl super::Tutorial for RandintEchoConfig {
         self.length - self.n_lags
     }
 
-    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        self.clone().check()?.run(options, device)
-    }
+    super::schedule_and_run!(fits);
 }

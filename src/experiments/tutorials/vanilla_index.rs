@@ -2,7 +2,7 @@
 //! integers in `0..100`. The tutorial fits only 10 single examples and shows the model has not
 //! learned (0% over 100 new examples); with many more examples it does learn.
 
-use super::{Outcome, RunOptions, labels, rows_to_array};
+use super::{Outcome, RunOptions, Tutorial, labels, rows_to_array};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::config::{Checked, ParamGuard, config_struct};
@@ -18,7 +18,7 @@ use std::time::Instant;
 
 config_struct! {
     /// The tutorial's numbers.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct VanillaIndexConfig {
         /// Sequence length (time steps).
         length / with_length: usize,
@@ -81,17 +81,6 @@ impl VanillaIndexConfig {
             ys.push(y);
         }
         Ok((Array3::concat(&xs)?, Array3::concat(&ys)?))
-    }
-
-    /// The tutorial's model: LSTM(25) on `[50, 100]` -> Dense(100).
-    pub fn model(&self) -> Result<ModelConfig> {
-        ModelConfig::new(
-            self.length,
-            self.n_features,
-            self.units,
-            self.n_features,
-            Topology::ManyToOne,
-        )
     }
 
     /// The model with Keras's initialisers drawn from `rng`, and the forget-gate bias set to
@@ -172,17 +161,16 @@ impl Checked<VanillaIndexConfig> {
     }
 }
 
-impl super::Tutorial for VanillaIndexConfig {
+impl Tutorial for VanillaIndexConfig {
+    /// The tutorial's model: LSTM(25) on `[50, 100]` -> Dense(100).
     fn model(&self) -> Result<ModelConfig> {
-        VanillaIndexConfig::model(self)
-    }
-
-    fn epochs(&self) -> usize {
-        self.fits
-    }
-
-    fn set_epochs(&mut self, epochs: usize) {
-        self.fits = epochs;
+        ModelConfig::new(
+            self.length,
+            self.n_features,
+            self.units,
+            self.n_features,
+            Topology::ManyToOne,
+        )
     }
 
     fn batch_size(&self) -> usize {
@@ -193,7 +181,5 @@ impl super::Tutorial for VanillaIndexConfig {
         self.examples_per_fit
     }
 
-    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        self.clone().check()?.run(options, device)
-    }
+    super::schedule_and_run!(fits);
 }

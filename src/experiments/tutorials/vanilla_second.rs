@@ -5,7 +5,7 @@
 //! held out by `validation_split`. Scored on 1000 freshly generated samples. The tutorial prints
 //! no number; the study (`results/study.md`) sets 20 seeds beside real Keras's.
 
-use super::{Outcome, RunOptions, labels};
+use super::{Outcome, RunOptions, Tutorial, labels};
 use crate::ChaCha12Rng;
 use crate::array::Array3;
 use crate::config::{Checked, ParamGuard, config_struct};
@@ -20,7 +20,7 @@ use std::time::Instant;
 
 config_struct! {
     /// The tutorial's numbers.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     pub struct VanillaSecondConfig {
         /// One-hot width (classes).
         n_max / with_n_max: usize,
@@ -66,17 +66,6 @@ impl VanillaSecondConfig {
         let y: Vec<f32> = (0..self.n_samples).flat_map(|s| x.row(s, 1).to_vec()).collect();
         let y = Array3::new(y, [self.n_samples, 1, self.n_max])?;
         Ok((x, y))
-    }
-
-    /// The tutorial's model: LSTM(25) on `[10, 5]` -> Dense(5).
-    pub fn model(&self) -> Result<ModelConfig> {
-        ModelConfig::new(
-            self.n_steps,
-            self.n_max,
-            self.units,
-            self.n_max,
-            Topology::ManyToOne,
-        )
     }
 }
 
@@ -138,17 +127,16 @@ impl Checked<VanillaSecondConfig> {
     }
 }
 
-impl super::Tutorial for VanillaSecondConfig {
+impl Tutorial for VanillaSecondConfig {
+    /// The tutorial's model: LSTM(25) on `[10, 5]` -> Dense(5).
     fn model(&self) -> Result<ModelConfig> {
-        VanillaSecondConfig::model(self)
-    }
-
-    fn epochs(&self) -> usize {
-        self.epochs
-    }
-
-    fn set_epochs(&mut self, epochs: usize) {
-        self.epochs = epochs;
+        ModelConfig::new(
+            self.n_steps,
+            self.n_max,
+            self.units,
+            self.n_max,
+            Topology::ManyToOne,
+        )
     }
 
     fn batch_size(&self) -> usize {
@@ -164,7 +152,5 @@ impl super::Tutorial for VanillaSecondConfig {
         self.n_samples - (self.n_samples as f64 * (1.0 - self.validation_split as f64)).floor() as usize
     }
 
-    fn run(&self, options: &RunOptions, device: &Device) -> Result<Outcome> {
-        self.clone().check()?.run(options, device)
-    }
+    super::schedule_and_run!(epochs);
 }

@@ -3,7 +3,7 @@
 //! hand-written backward through time), so `--device wgpu` runs the same model code.
 
 use super::Needs;
-use super::{ForwardCache, FusedOps, LstmGrads, LstmKernels};
+use super::{ForwardCache, FusedOps, LstmGrads, LstmInputs, LstmKernels};
 use burn::backend::Cube;
 use burn::backend::tensor::FloatTensor;
 use burn::tensor::Tensor;
@@ -19,31 +19,18 @@ fn unwrap<const D: usize>(t: Tensor<D>) -> FloatTensor<Cube> {
 }
 
 impl FusedOps for Cube {
-    fn lstm_packed(
-        x: FloatTensor<Self>,
-        kernel: FloatTensor<Self>,
-        recurrent: FloatTensor<Self>,
-        bias: FloatTensor<Self>,
-        h0: FloatTensor<Self>,
-        c0: FloatTensor<Self>,
-    ) -> FloatTensor<Self> {
-        Self::lstm_forward_trace(x, kernel, recurrent, bias, h0, c0).output
+    fn lstm_packed(inputs: LstmInputs<Self>) -> FloatTensor<Self> {
+        Self::lstm_forward_trace(inputs).output
     }
 }
 
 impl LstmKernels for Cube {
-    fn lstm_forward_trace(
-        x: FloatTensor<Self>,
-        kernel: FloatTensor<Self>,
-        recurrent: FloatTensor<Self>,
-        bias: FloatTensor<Self>,
-        h0: FloatTensor<Self>,
-        c0: FloatTensor<Self>,
-    ) -> ForwardCache<Self> {
-        let x: Tensor<3> = wrap(x);
-        let (kernel, recurrent): (Tensor<2>, Tensor<2>) = (wrap(kernel), wrap(recurrent));
-        let bias: Tensor<1> = wrap(bias);
-        let (mut h, mut c): (Tensor<2>, Tensor<2>) = (wrap(h0), wrap(c0));
+    fn lstm_forward_trace(inputs: LstmInputs<Self>) -> ForwardCache<Self> {
+        let x: Tensor<3> = wrap(inputs.x.clone());
+        let kernel: Tensor<2> = wrap(inputs.kernel.clone());
+        let recurrent: Tensor<2> = wrap(inputs.recurrent.clone());
+        let bias: Tensor<1> = wrap(inputs.bias);
+        let (mut h, mut c): (Tensor<2>, Tensor<2>) = (wrap(inputs.h0), wrap(inputs.c0));
         let [batch, steps, d_input] = x.dims();
         let u = h.dims()[1];
         let projected = (x.reshape([batch * steps, d_input]).matmul(kernel) + bias.unsqueeze_dim(0))
@@ -71,6 +58,9 @@ impl LstmKernels for Cube {
         }
         hs.push(c);
         ForwardCache {
+            x: inputs.x,
+            kernel: inputs.kernel,
+            recurrent: inputs.recurrent,
             output: unwrap(Tensor::stack::<3>(hs, 1)),
             gates: unwrap(Tensor::stack::<3>(gates, 1)),
             cells: unwrap(Tensor::stack::<3>(cells, 1)),
@@ -80,15 +70,12 @@ impl LstmKernels for Cube {
 
     fn lstm_backward(
         grad_output: FloatTensor<Self>,
-        x: FloatTensor<Self>,
-        kernel: FloatTensor<Self>,
-        recurrent: FloatTensor<Self>,
         trace: ForwardCache<Self>,
         needs: Needs,
     ) -> LstmGrads<Self> {
         let grad: Tensor<3> = wrap(grad_output); // [batch, steps + 1, u]
-        let x: Tensor<3> = wrap(x);
-        let (kernel, recurrent): (Tensor<2>, Tensor<2>) = (wrap(kernel), wrap(recurrent));
+        let x: Tensor<3> = wrap(trace.x);
+        let (kernel, recurrent): (Tensor<2>, Tensor<2>) = (wrap(trace.kernel), wrap(trace.recurrent));
         let gates: Tensor<3> = wrap(trace.gates);
         let cells: Tensor<3> = wrap(trace.cells);
         let h_prev: Tensor<3> = wrap(trace.h_prev);

@@ -4,7 +4,7 @@
 use super::Needs;
 use super::cpu::{self, Dims, Weights};
 use super::math::{adam, simd};
-use super::{AdamTensors, ForwardCache, FusedOps, LstmGrads, LstmKernels};
+use super::{AdamTensors, ForwardCache, FusedOps, LstmGrads, LstmInputs, LstmKernels};
 use burn::backend::TensorMetadata;
 use burn::backend::flex::{Flex, FlexTensor};
 use burn::tensor::{DType, TensorData};
@@ -56,15 +56,8 @@ fn dims(x: &FlexTensor, units: usize) -> Dims {
 }
 
 impl FusedOps for Flex {
-    fn lstm_packed(
-        x: FlexTensor,
-        kernel: FlexTensor,
-        recurrent: FlexTensor,
-        bias: FlexTensor,
-        h0: FlexTensor,
-        c0: FlexTensor,
-    ) -> FlexTensor {
-        Self::lstm_forward_trace(x, kernel, recurrent, bias, h0, c0).output
+    fn lstm_packed(inputs: LstmInputs<Self>) -> FlexTensor {
+        Self::lstm_forward_trace(inputs).output
     }
 
     fn adam_step(
@@ -99,29 +92,27 @@ impl FusedOps for Flex {
 }
 
 impl LstmKernels for Flex {
-    fn lstm_forward_trace(
-        x: FlexTensor,
-        kernel: FlexTensor,
-        recurrent: FlexTensor,
-        bias: FlexTensor,
-        h0: FlexTensor,
-        c0: FlexTensor,
-    ) -> ForwardCache<Self> {
-        let d = dims(&x, h0.shape().dims::<2>()[1]);
-        let (kernel, recurrent, bias) = (values(&kernel), values(&recurrent), values(&bias));
+    fn lstm_forward_trace(inputs: LstmInputs<Self>) -> ForwardCache<Self> {
+        let x = inputs.x;
+        let d = dims(&x, inputs.h0.shape().dims::<2>()[1]);
+        let (k, r) = (values(&inputs.kernel), values(&inputs.recurrent));
+        let bias = values(&inputs.bias);
         let trace = cpu::forward(
             d,
             &values(&x),
             Weights {
-                kernel: &kernel,
-                recurrent: &recurrent,
+                kernel: &k,
+                recurrent: &r,
                 bias: &bias,
             },
-            &values(&h0),
-            &values(&c0),
+            &values(&inputs.h0),
+            &values(&inputs.c0),
         );
-        let (b, t, u) = (d.batch, d.steps, d.units);
+        let (b, t, _, u) = d.btdu();
         ForwardCache {
+            x,
+            kernel: inputs.kernel,
+            recurrent: inputs.recurrent,
             output: tensor(trace.output, [b, t + 1, u]),
             gates: tensor(trace.gates, [b, t, 4 * u]),
             cells: tensor(trace.cells, [b, t + 1, u]),
@@ -129,27 +120,15 @@ impl LstmKernels for Flex {
         }
     }
 
-    fn lstm_backward(
-        grad_output: FlexTensor,
-        x: FlexTensor,
-        kernel: FlexTensor,
-        recurrent: FlexTensor,
-        trace: ForwardCache<Self>,
-        needs: Needs,
-    ) -> LstmGrads<Self> {
-        let d = dims(&x, recurrent.shape().dims::<2>()[0]);
-        let Dims {
-            batch,
-            steps,
-            d_input,
-            units,
-        } = d;
-        let (kernel, recurrent) = (values(&kernel), values(&recurrent));
+    fn lstm_backward(grad_output: FlexTensor, trace: ForwardCache<Self>, needs: Needs) -> LstmGrads<Self> {
+        let d = dims(&trace.x, trace.recurrent.shape().dims::<2>()[0]);
+        let (batch, steps, d_input, units) = d.btdu();
+        let (kernel, recurrent) = (values(&trace.kernel), values(&trace.recurrent));
         let (gates, cells, h_prev) = (values(&trace.gates), values(&trace.cells), values(&trace.h_prev));
         let g = cpu::backward(
             d,
             &values(&grad_output),
-            &values(&x),
+            &values(&trace.x),
             Weights {
                 kernel: &kernel,
                 recurrent: &recurrent,

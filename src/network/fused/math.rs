@@ -245,50 +245,34 @@ pub fn gemm(
             data: &rhs.data[(start * rhs.rs).min(rhs.data.len())..],
             ..rhs
         };
-        gemm_block(m, n, kc, dst, dst_rs, accumulate || start > 0, lhs, rhs);
-    }
-}
-
-/// One call of the `gemm` crate, `k <= K_CHUNK`.
-#[allow(clippy::too_many_arguments)]
-fn gemm_block(
-    m: usize,
-    n: usize,
-    k: usize,
-    dst: &mut [f32],
-    dst_rs: usize,
-    accumulate: bool,
-    lhs: Mat<'_>,
-    rhs: Mat<'_>,
-) {
-    debug_assert!(k <= K_CHUNK);
-    lhs.check(m, k, "gemm lhs");
-    rhs.check(k, n, "gemm rhs");
-    LONGEST_K.fetch_max(k, std::sync::atomic::Ordering::Relaxed);
-    // SAFETY: the checks of `lhs`, `rhs` and (in `gemm`) `dst` keep every index the kernel
-    // touches inside its slice, and `dst` is borrowed mutably, so it cannot alias `lhs` or `rhs`.
-    unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
-            dst.as_mut_ptr(),
-            1,
-            dst_rs as isize,
-            accumulate,
-            lhs.data.as_ptr(),
-            lhs.cs as isize,
-            lhs.rs as isize,
-            rhs.data.as_ptr(),
-            rhs.cs as isize,
-            rhs.rs as isize,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
-            gemm::Parallelism::None,
-        );
+        lhs.check(m, kc, "gemm lhs");
+        rhs.check(kc, n, "gemm rhs");
+        LONGEST_K.fetch_max(kc, std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: the checks of `lhs`, `rhs` and `dst` keep every index the kernel touches
+        // inside its slice, and `dst` is borrowed mutably, so it cannot alias `lhs` or `rhs`.
+        unsafe {
+            gemm::gemm(
+                m,
+                n,
+                kc,
+                dst.as_mut_ptr(),
+                1,
+                dst_rs as isize,
+                accumulate || start > 0,
+                lhs.data.as_ptr(),
+                lhs.cs as isize,
+                lhs.rs as isize,
+                rhs.data.as_ptr(),
+                rhs.cs as isize,
+                rhs.rs as isize,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
     }
 }
 

@@ -52,22 +52,30 @@ pub(crate) struct AdamTensors<B: Backend> {
     pub v: FloatTensor<B>,
 }
 
+/// The six inputs of the fused LSTM (shapes in [`lstm_sequence`]), passed as one value.
+#[derive(ExtensionType)]
+pub(crate) struct LstmInputs<B: Backend> {
+    /// `[batch, steps, d_input]`.
+    pub x: FloatTensor<B>,
+    /// `[d_input, 4u]`.
+    pub kernel: FloatTensor<B>,
+    /// `[u, 4u]`.
+    pub recurrent: FloatTensor<B>,
+    /// `[4u]`.
+    pub bias: FloatTensor<B>,
+    /// `[batch, u]`.
+    pub h0: FloatTensor<B>,
+    /// `[batch, u]`.
+    pub c0: FloatTensor<B>,
+}
+
 /// The fused operations, dispatched to the backend a tensor lives on.
 #[backend_extension(Flex, Cube: cfg(feature = "wgpu"), Autodiff)]
 pub(crate) trait FusedOps: Backend {
     /// The whole LSTM sequence (see [`lstm_sequence`]).
     ///
-    /// - x: `[batch, steps, d_input]`, kernel: `[d_input, 4u]`, recurrent: `[u, 4u]`, bias:
-    ///   `[4u]`, h0 and c0: `[batch, u]`
-    /// - returns `[batch, steps + 1, u]`: `h_1 .. h_T`, then the final cell state `c_T`
-    fn lstm_packed(
-        x: FloatTensor<Self>,
-        kernel: FloatTensor<Self>,
-        recurrent: FloatTensor<Self>,
-        bias: FloatTensor<Self>,
-        h0: FloatTensor<Self>,
-        c0: FloatTensor<Self>,
-    ) -> FloatTensor<Self>;
+    /// Returns `[batch, steps + 1, u]`: `h_1 .. h_T`, then the final cell state `c_T`.
+    fn lstm_packed(#[extension_type] inputs: LstmInputs<Self>) -> FloatTensor<Self>;
 
     /// One Keras Adam step on one parameter tensor (see [`adam_update`]).
     #[allow(clippy::too_many_arguments)]
@@ -120,6 +128,12 @@ pub(crate) struct Needs {
 /// What the backward pass needs from the forward pass, kept by the autodiff node.
 #[derive(Debug, Clone)]
 pub(crate) struct ForwardCache<B: Backend> {
+    /// The input sequence `[batch, steps, d_input]`, kept for the weights' gradients.
+    pub x: FloatTensor<B>,
+    /// `[d_input, 4u]`, kept for the input's gradient.
+    pub kernel: FloatTensor<B>,
+    /// `[u, 4u]`, kept for the recurrence's gradient.
+    pub recurrent: FloatTensor<B>,
     /// `[batch, steps + 1, u]`, the op's output.
     pub output: FloatTensor<B>,
     /// Activated gates i, f, g, o: `[batch, steps, 4u]`.
@@ -145,22 +159,12 @@ pub(crate) struct LstmGrads<B: Backend> {
 /// trace, and the backward through time. Implemented by every backend the op runs on.
 pub(crate) trait LstmKernels: Backend {
     /// The forward of [`FusedOps::lstm_packed`], keeping what the backward needs.
-    fn lstm_forward_trace(
-        x: FloatTensor<Self>,
-        kernel: FloatTensor<Self>,
-        recurrent: FloatTensor<Self>,
-        bias: FloatTensor<Self>,
-        h0: FloatTensor<Self>,
-        c0: FloatTensor<Self>,
-    ) -> ForwardCache<Self>;
+    fn lstm_forward_trace(inputs: LstmInputs<Self>) -> ForwardCache<Self>;
 
     /// Backward through time from the gradient of the packed output `[batch, steps + 1, u]`.
     fn lstm_backward(
         grad_output: FloatTensor<Self>,
-        x: FloatTensor<Self>,
-        kernel: FloatTensor<Self>,
-        recurrent: FloatTensor<Self>,
-        trace: ForwardCache<Self>,
+        cache: ForwardCache<Self>,
         needs: Needs,
     ) -> LstmGrads<Self>;
 }
@@ -202,14 +206,14 @@ pub fn lstm_sequence(
         h0.dims(),
         c0.dims(),
     )?;
-    let packed: Tensor<3> = Tensor::from_dispatch(Dispatch::lstm_packed(
-        x.into_dispatch(),
-        kernel.into_dispatch(),
-        recurrent.into_dispatch(),
-        bias.into_dispatch(),
-        h0.into_dispatch(),
-        c0.into_dispatch(),
-    )); // [batch, steps + 1, units]
+    let packed: Tensor<3> = Tensor::from_dispatch(Dispatch::lstm_packed(LstmInputs {
+        x: x.into_dispatch(),
+        kernel: kernel.into_dispatch(),
+        recurrent: recurrent.into_dispatch(),
+        bias: bias.into_dispatch(),
+        h0: h0.into_dispatch(),
+        c0: c0.into_dispatch(),
+    })); // [batch, steps + 1, units]
     let sequence = packed.clone().narrow(1, 0, steps); // [batch, steps, units]
     let h = sequence.clone().narrow(1, steps - 1, 1).reshape([batch, units]);
     let c = packed.narrow(1, steps, 1).reshape([batch, units]);

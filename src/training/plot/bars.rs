@@ -93,13 +93,7 @@ pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&st
             .map_err(plot_error)?
             .label(names[1])
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], CURVE.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(plot_error)?;
+        series_labels(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))
@@ -217,13 +211,7 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
                     .map_err(plot_error)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(plot_error)?;
+        series_labels(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))

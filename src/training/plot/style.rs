@@ -90,6 +90,20 @@ pub(super) fn draw_legend(
     Ok(())
 }
 
+/// The series labels of `chart` in a white box with a border, at `position` inside the plot.
+pub(super) fn series_labels<'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(plot_error)
+}
+
 /// A tick label without needless decimals: `600k`, `2000`, `0.5`.
 pub(super) fn tick(v: f64) -> String {
     if v.abs() >= 10_000.0 && (v / 1000.0).fract() == 0.0 {
