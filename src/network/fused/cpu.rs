@@ -21,13 +21,6 @@ pub struct Dims {
     pub units: usize,
 }
 
-impl Dims {
-    /// `(batch, steps, d_input, units)`: the kernels' `(b, t, d, u)`.
-    pub fn btdu(self) -> (usize, usize, usize, usize) {
-        (self.batch, self.steps, self.d_input, self.units)
-    }
-}
-
 /// What the forward pass returns and keeps for the backward pass.
 #[derive(Debug, Clone)]
 pub struct Trace {
@@ -56,7 +49,12 @@ pub struct Weights<'a> {
 ///
 /// - x: `[batch, steps, d_input]`; h0, c0: `[batch, units]`
 pub fn forward(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32]) -> Trace {
-    let (b, t, d, u) = dims.btdu();
+    let Dims {
+        batch: b,
+        steps: t,
+        d_input: d,
+        units: u,
+    } = dims;
     let g4 = 4 * u;
     // The input projection of every step at once: gates = bias + x W   [batch * steps, 4u]
     let mut gates = w.bias.repeat(b * t);
@@ -123,7 +121,12 @@ impl pulp::WithSimd for ForwardSteps<'_> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        let (b, t, _, u) = self.dims.btdu();
+        let Dims {
+            batch: b,
+            steps: t,
+            units: u,
+            ..
+        } = self.dims;
         let g4 = 4 * u;
         let Self {
             gates,
@@ -188,7 +191,12 @@ pub fn backward(
     trace: Saved<'_>,
     needs: Needs,
 ) -> Grads {
-    let (b, t, d, u) = dims.btdu();
+    let Dims {
+        batch: b,
+        steps: t,
+        d_input: d,
+        units: u,
+    } = dims;
     let g4 = 4 * u;
     let mut dz = vec![0.0; b * t * g4];
     // The gradient reaching h_{step} through the recurrence, and reaching c_{step}.
@@ -279,7 +287,12 @@ impl pulp::WithSimd for BackwardSteps<'_> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        let (b, t, _, u) = self.dims.btdu();
+        let Dims {
+            batch: b,
+            steps: t,
+            units: u,
+            ..
+        } = self.dims;
         let g4 = 4 * u;
         let Self {
             grad_output,

@@ -108,7 +108,7 @@ impl LstmKernels for Flex {
             &values(&inputs.h0),
             &values(&inputs.c0),
         );
-        let (b, t, _, u) = d.btdu();
+        let (b, t, u) = (d.batch, d.steps, d.units);
         ForwardCache {
             x,
             kernel: inputs.kernel,
@@ -122,7 +122,12 @@ impl LstmKernels for Flex {
 
     fn lstm_backward(grad_output: FlexTensor, trace: ForwardCache<Self>, needs: Needs) -> LstmGrads<Self> {
         let d = dims(&trace.x, trace.recurrent.shape().dims::<2>()[0]);
-        let (batch, steps, d_input, units) = d.btdu();
+        let Dims {
+            batch,
+            steps,
+            d_input,
+            units,
+        } = d;
         let (kernel, recurrent) = (values(&trace.kernel), values(&trace.recurrent));
         let (gates, cells, h_prev) = (values(&trace.gates), values(&trace.cells), values(&trace.h_prev));
         let g = cpu::backward(
