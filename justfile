@@ -101,8 +101,10 @@ bench *args:
     cargo build --release {{cargo_features}}
     python3 tools/bench/run.py {{args}}
 
-# PyTorch and Keras for `just bench`, each in its own virtual environment (~7 GB).
+# JAX, PyTorch and Keras for `just bench`, each in its own virtual environment (~8 GB).
 bench-setup:
+    python3 -m venv .venv-jax
+    .venv-jax/bin/pip install --quiet -r tools/bench/requirements-jax.txt
     python3 -m venv .venv-torch
     .venv-torch/bin/pip install --quiet -r tools/bench/requirements-torch.txt
     python3 -m venv .venv-keras

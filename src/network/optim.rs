@@ -102,6 +102,18 @@ impl KerasAdam {
         self.config
     }
 
+    /// The moments `(m, v)` of one parameter, flattened; `None` before its first step.
+    pub(crate) fn moments(&self, id: &ParamId) -> Option<&(Tensor<1>, Tensor<1>)> {
+        self.moments.get(id)
+    }
+
+    /// Replaces a parameter's moments and the step count (after steps taken elsewhere: the
+    /// fused training step).
+    pub(crate) fn set_moments(&mut self, id: ParamId, m: Tensor<1>, v: Tensor<1>, iterations: u64) {
+        self.moments.insert(id, (m, v));
+        self.iterations = iterations;
+    }
+
     /// One update of every parameter of `module` that has a gradient in `grads`.
     pub fn step<M: Module>(&mut self, module: M, grads: &Gradients) -> M {
         self.iterations += 1;

@@ -1,7 +1,7 @@
 //! A Keras-like training loop: `fit`, `evaluate`, `predict`, stateful carry and reset.
 
 use crate::array::Array3;
-use crate::config::{Checked, ParamGuard, config_struct};
+use crate::config::Checked;
 use crate::error::{Error, Result};
 use crate::layers::LstmState;
 use crate::models::{LstmModel, ModelState};
@@ -13,55 +13,7 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-config_struct! {
-    /// `model.fit` arguments: built with [`FitConfig::new`] and the `with_*` methods, then
-    /// [`check`](ParamGuard::check)ed once into the [`Checked`] form that [`Learner::fit`] takes.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct FitConfig {
-        /// Passes over the training samples.
-        epochs / with_epochs: usize,
-        /// Samples per gradient step.
-        batch_size / with_batch_size: usize,
-        /// Shuffle the training samples before every epoch (Keras's default: true).
-        shuffle / with_shuffle: bool,
-        /// Fraction of samples, taken from the end before any shuffling, held out for validation.
-        validation_split / with_validation_split: f32,
-        /// Show a progress bar over the epochs.
-        progress / with_progress: bool,
-    }
-}
-
-impl FitConfig {
-    /// Keras's defaults for everything but the epochs and batch size.
-    pub fn new(epochs: usize, batch_size: usize) -> Self {
-        Self {
-            epochs,
-            batch_size,
-            shuffle: true,
-            validation_split: 0.0,
-            progress: false,
-        }
-    }
-}
-
-/// Refuses values Keras would refuse.
-impl ParamGuard for FitConfig {
-    fn validate(&self) -> Result<()> {
-        if self.epochs == 0 {
-            return Err(Error::invalid("epochs", "must be at least 1"));
-        }
-        if self.batch_size == 0 {
-            return Err(Error::invalid("batch_size", "must be at least 1"));
-        }
-        if !(0.0..1.0).contains(&self.validation_split) {
-            return Err(Error::invalid(
-                "validation_split",
-                format!("must be in [0, 1), got {}", self.validation_split),
-            ));
-        }
-        Ok(())
-    }
-}
+pub use super::fit_config::FitConfig;
 
 /// Loss and accuracy per epoch, as Keras's `History.history`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -164,6 +116,19 @@ impl Learner {
     /// The carried state, if any batch has run since the last reset.
     pub fn state(&self) -> Option<&ModelState> {
         self.state.as_ref()
+    }
+
+    pub(super) fn optimizer_mut(&mut self) -> &mut KerasAdam {
+        &mut self.optimizer
+    }
+
+    pub(super) fn map_model(&mut self, f: impl FnOnce(LstmModel) -> LstmModel) {
+        let model = self.model.take().expect("a model between steps");
+        self.model = Some(f(model));
+    }
+
+    pub(super) fn set_state(&mut self, state: ModelState) {
+        self.state = Some(state);
     }
 
     /// Keras's `model.reset_states()`: the next batch starts from zeros.
@@ -290,6 +255,11 @@ impl Learner {
         // Each batch's loss (on the device), read only to name the first non-finite batch if an
         // epoch's loss is not finite; one buffer for the whole fit.
         let mut batch_losses = Vec::with_capacity(split.div_ceil(config.batch_size));
+        let mut fused = if config.fused_step {
+            self.fused_step()
+        } else {
+            None
+        };
         for _ in 0..config.epochs {
             if config.shuffle {
                 order.shuffle(rng);
@@ -299,6 +269,11 @@ impl Learner {
             } else {
                 (train_x.clone(), train_y.clone())
             };
+            if let Some(step) = fused.as_mut() {
+                self.fused_epoch(step, (&xs, &ys), config, (&validation, rows), &mut history)?;
+                bar.inc(1);
+                continue;
+            }
             let (xs, ys) = (xs.to_tensor(&device), ys.to_tensor(&device));
             let mut loss_sum: Option<Tensor<1>> = None;
             let mut correct: Option<Tensor<1>> = None;
@@ -321,17 +296,14 @@ impl Learner {
             }
             let epoch_loss = scalar(loss_sum.expect("at least one batch")) / split as f32;
             if !epoch_loss.is_finite() {
-                return Err(diverged(history.loss.len() + 1, &batch_losses, epoch_loss));
+                let losses: Vec<f32> = batch_losses.iter().map(|l| scalar(l.clone())).collect();
+                return Err(diverged(history.loss.len() + 1, &losses, epoch_loss));
             }
             history.loss.push(epoch_loss);
             history
                 .accuracy
                 .push(scalar(correct.expect("at least one batch")) / rows);
-            if let Some((vx, vy)) = &validation {
-                let eval = self.evaluate(vx, vy, config.batch_size)?;
-                history.val_loss.push(eval.loss);
-                history.val_accuracy.push(eval.accuracy);
-            }
+            self.record_validation(&validation, config.batch_size, &mut history)?;
             bar.set_message(format!(
                 "loss {:.4} acc {:.4}",
                 history.loss.last().unwrap_or(&0.0),
@@ -341,6 +313,21 @@ impl Learner {
         }
         bar.finish_and_clear();
         Ok(history)
+    }
+
+    /// Keras's end-of-epoch validation pass, when `fit` holds samples out.
+    pub(super) fn record_validation(
+        &mut self,
+        validation: &Option<(Array3, Array3)>,
+        batch_size: usize,
+        history: &mut History,
+    ) -> Result<()> {
+        if let Some((vx, vy)) = validation {
+            let eval = self.evaluate(vx, vy, batch_size)?;
+            history.val_loss.push(eval.loss);
+            history.val_accuracy.push(eval.accuracy);
+        }
+        Ok(())
     }
 
     /// One Adam step on one batch; returns the batch's loss and its number of correct rows
@@ -436,11 +423,11 @@ impl Learner {
 /// The error for an epoch whose loss is not finite: the first batch whose loss is not (Keras's
 /// `TerminateOnNaN` stops there), or the epoch's last batch and sum if every batch's loss was
 /// finite and only their sum overflowed.
-fn diverged(epoch: usize, batch_losses: &[Tensor<1>], epoch_loss: f32) -> Error {
+pub(super) fn diverged(epoch: usize, batch_losses: &[f32], epoch_loss: f32) -> Error {
     let batches = batch_losses.len();
     let (batch, loss) = batch_losses
         .iter()
-        .map(|l| scalar(l.clone()))
+        .copied()
         .enumerate()
         .find(|(_, l)| !l.is_finite())
         .map_or((batches, epoch_loss), |(b, l)| (b + 1, l));

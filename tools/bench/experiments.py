@@ -1,13 +1,14 @@
-"""The eight experiments as a PyTorch or Keras user would write them, for `just bench`.
+"""The eight experiments as a PyTorch or Keras user would write them, for `just bench`; the JAX
+versions, written for speed, are in jax_experiments.py.
 
 Same sizes, batches, epochs, statefulness and evaluation as lstm-lab's (src/experiments/tutorials/); only
 the framework differs. Usage:
 
-    python experiments.py torch|keras EXPERIMENT SEED
+    python experiments.py torch|keras|jax EXPERIMENT SEED
 
 prints one JSON line: {"framework", "experiment", "seed", "train_seconds", "steps", "accuracy"}
 (Keras adds "last_fit_accuracy": the training accuracy Keras logged for the last epoch or fit,
-which is what tutorials 000 and 002 quote). Only the training loop is timed, as lstm-lab times it.
+which is what tutorials 000 and 002 quote; JAX adds "compile_seconds", outside the clock). Only the training loop is timed, as lstm-lab times it.
 """
 import json
 import os
@@ -285,8 +286,11 @@ def run_keras(name, seed):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("torch", "keras") or sys.argv[2] not in EXPERIMENTS:
-        sys.exit(f"usage: experiments.py torch|keras {'|'.join(EXPERIMENTS)} SEED")
+    if len(sys.argv) != 4 or sys.argv[1] not in ("torch", "keras", "jax") or sys.argv[2] not in EXPERIMENTS:
+        sys.exit(f"usage: experiments.py torch|keras|jax {'|'.join(EXPERIMENTS)} SEED")
     framework, name, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    result = (run_torch if framework == "torch" else run_keras)(name, seed)
-    print(json.dumps(dict(experiment=name, seed=seed, **result)))
+    if framework == "jax":
+        from jax_experiments import run_jax as run
+    else:
+        run = run_torch if framework == "torch" else run_keras
+    print(json.dumps(dict(experiment=name, seed=seed, **run(name, seed))))

@@ -1,10 +1,12 @@
-"""`just bench`: lstm-lab against PyTorch and Keras on the eight experiments, in one run.
+"""`just bench`: lstm-lab against JAX, PyTorch and Keras on the eight experiments, in one run.
 
-Rounds interleave (ours, PyTorch, Keras, ours, ...) experiment by experiment, each run in a fresh
-process; a ratio is the median of the per-round ratios (Keras: the rounds it ran). Also runs
-`lstm-lab floor` (the experiments' FLOPs and this CPU's GEMM rate on their shapes).
+Rounds interleave (ours, JAX, PyTorch, Keras, ours, ...) experiment by experiment, each run in a
+fresh process; a ratio is the median of the per-round ratios (Keras: the rounds it ran). JAX's
+compile time is measured apart and is not in its training seconds. Also runs `lstm-lab floor`
+(the experiments' FLOPs and this CPU's GEMM rate on their shapes).
 
-Usage: run.py [--rounds 3] [--keras-rounds 1] [--experiments a,b] [--rust-only]
+Usage: run.py [--rounds 3] [--keras-rounds 1] [--experiments a,b] [--frameworks jax,pytorch,keras]
+              [--rust-only]
 Writes results/bench.json and results/bench.md, and prints the table.
 """
 import argparse
@@ -66,6 +68,7 @@ def main():
     ap.add_argument("--experiments", default=",".join(EXPERIMENTS))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rust-only", action="store_true", help="only lstm-lab (the CI smoke test)")
+    ap.add_argument("--frameworks", default="jax,pytorch,keras", help="the others to time beside lstm-lab")
     ap.add_argument("--out", default=os.path.join(ROOT, "results"))
     ap.add_argument("--baseline", help="another lstm-lab binary (say, an older commit's) to time in the same rounds")
     args = ap.parse_args()
@@ -75,8 +78,13 @@ def main():
             sys.exit(f"unknown experiment {n!r}; known: {', '.join(EXPERIMENTS)}")
     torch_py = os.path.join(ROOT, ".venv-torch", "bin", "python")
     keras_py = os.path.join(ROOT, ".venv-keras", "bin", "python")
-    if not args.rust_only:
-        for p in (torch_py, keras_py):
+    jax_py = os.path.join(ROOT, ".venv-jax", "bin", "python")
+    others = [] if args.rust_only else args.frameworks.split(",")
+    for f in others:
+        if f not in ("jax", "pytorch", "keras"):
+            sys.exit(f"unknown framework {f!r}; known: jax, pytorch, keras")
+    for f, p in (("jax", jax_py), ("pytorch", torch_py), ("keras", keras_py)):
+        if f in others:
             if not os.path.exists(p):
                 sys.exit(f"{p} is missing: run `just bench-setup` first (or pass --rust-only)")
 
@@ -84,7 +92,7 @@ def main():
     floor_out, _ = run_child([BIN, "floor", "--seconds", "1"])
     floor = json.loads(floor_out)
     floors = {f["experiment"]: f for f in floor["experiments"]}
-    runs = {n: dict(ours=[], baseline=[], pytorch=[], keras=[]) for n in names}
+    runs = {n: dict(ours=[], baseline=[], jax=[], pytorch=[], keras=[]) for n in names}
     for r in range(args.rounds):
         for n in names:
             runs[n]["ours"].append(ours(n, args.seed))
@@ -92,9 +100,13 @@ def main():
             if args.baseline:
                 runs[n]["baseline"].append(ours(n, args.seed, args.baseline))
                 line += f"  baseline {runs[n]['baseline'][-1]['train_seconds']:8.2f} s"
-            if not args.rust_only:
+            if "jax" in others:
+                runs[n]["jax"].append(python_side(jax_py, "jax", n, args.seed))
+                line += f"  jax {runs[n]['jax'][-1]['train_seconds']:8.3f} s"
+            if "pytorch" in others:
                 runs[n]["pytorch"].append(python_side(torch_py, "torch", n, args.seed))
                 line += f"  pytorch {runs[n]['pytorch'][-1]['train_seconds']:8.2f} s"
+            if "keras" in others:
                 if r < args.keras_rounds:
                     runs[n]["keras"].append(python_side(keras_py, "keras", n, args.seed))
                     line += f"  keras {runs[n]['keras'][-1]['train_seconds']:8.2f} s"
@@ -104,6 +116,7 @@ def main():
     for n in names:
         o = [x["train_seconds"] for x in runs[n]["ours"]]
         p = [x["train_seconds"] for x in runs[n]["pytorch"]]
+        j = [x["train_seconds"] for x in runs[n]["jax"]]
         k = [x["train_seconds"] for x in runs[n]["keras"]]
         base = [x["train_seconds"] for x in runs[n]["baseline"]]
         f = floors[n]
@@ -112,8 +125,11 @@ def main():
             experiment=n,
             ours_seconds=ours_s,
             baseline_seconds=statistics.median(base) if base else None,
+            jax_seconds=statistics.median(j) if j else None,
+            jax_compile_seconds=statistics.median(x["compile_seconds"] for x in runs[n]["jax"]) if j else None,
             pytorch_seconds=statistics.median(p) if p else None,
             keras_seconds=statistics.median(k) if k else None,
+            jax_over_ours=median_ratio(j, o),
             pytorch_over_ours=median_ratio(p, o),
             keras_over_ours=median_ratio(k, o),
             steps_per_second=f["train_steps"] / ours_s if ours_s > 0 else None,
@@ -123,6 +139,7 @@ def main():
             gemm_gflops=f["gemm_rate"] / 1e9,
             share_of_gemm=f["flops"] / ours_s / f["gemm_rate"] if ours_s > 0 else None,
             accuracy=dict(ours=runs[n]["ours"][0]["accuracy"],
+                          jax=runs[n]["jax"][0]["accuracy"] if j else None,
                           pytorch=runs[n]["pytorch"][0]["accuracy"] if p else None,
                           keras=runs[n]["keras"][0]["accuracy"] if k else None),
         ))
@@ -130,17 +147,21 @@ def main():
     summary = dict(
         ours_seconds=total("ours_seconds"),
         baseline_seconds=total("baseline_seconds"),
+        jax_seconds=total("jax_seconds"),
+        jax_compile_seconds=total("jax_compile_seconds"),
         pytorch_seconds=total("pytorch_seconds"),
         keras_seconds=total("keras_seconds"),
     )
     result = dict(
-        seed=args.seed, rounds=args.rounds, keras_rounds=0 if args.rust_only else args.keras_rounds,
-        baseline=args.baseline, cpu=cpu_name(), cores=os.cpu_count(), gemm_gflops_1024=floor["gemm_rate_1024"] / 1e9,
+        seed=args.seed, rounds=args.rounds, keras_rounds=args.keras_rounds if "keras" in others else 0,
+        baseline=args.baseline, jax_version=next((x["version"] for n in names for x in runs[n]["jax"]), None),
+        cpu=cpu_name(), cores=os.cpu_count(), gemm_gflops_1024=floor["gemm_rate_1024"] / 1e9,
         wall_seconds=time.time() - started, experiments=rows, total=summary, runs=runs,
     )
     md = markdown(result)
     print("\n" + md)
-    if not args.rust_only or args.out != os.path.join(ROOT, "results"):
+    # results/ keeps the full comparison: a partial run writes there only when --out says so.
+    if set(others) == {"jax", "pytorch", "keras"} or args.out != os.path.join(ROOT, "results"):
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, "bench.json"), "w") as f:
             json.dump(result, f, indent=2)
@@ -163,18 +184,21 @@ def markdown(r):
     fmt = lambda v, spec: "-" if v is None else format(v, spec)
     lines = [
         f"Training seconds, seed {r['seed']}, {r['cpu']} ({r['cores']} cores): lstm-lab on the CPU backend "
-        f"(one thread), PyTorch eager (its default threads: one per core), Keras 3 (TensorFlow). Medians of "
+        f"(one thread), JAX {r.get('jax_version', '')} jit-compiled (tools/bench/jax_experiments.py; compile "
+        f"seconds apart, not in its training seconds), PyTorch eager (its default threads: one per core), "
+        f"Keras 3 (TensorFlow). Medians of "
         f"{r['rounds']} interleaved rounds (Keras: {r['keras_rounds']}); ratios are medians of the per-round "
         f"ratios. GEMM: this CPU's single-thread rate on the experiment's own matrix shapes "
         f"({r['gemm_gflops_1024']:.0f} GFLOP/s on 1024^3); share = FLOPs / our seconds / GEMM rate.",
         "",
-        "| experiment | lstm-lab s | PyTorch s | Keras s | PyTorch / ours | Keras / ours | steps/s | peak MiB | GFLOP | GFLOP/s | GEMM GFLOP/s | share |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| experiment | lstm-lab s | JAX s | JAX compile s | PyTorch s | Keras s | JAX / ours | PyTorch / ours | Keras / ours | steps/s | peak MiB | GFLOP | GFLOP/s | GEMM GFLOP/s | share |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for x in r["experiments"]:
         lines.append(
-            f"| {x['experiment']} | {x['ours_seconds']:.2f} | {fmt(x['pytorch_seconds'], '.2f')} | "
-            f"{fmt(x['keras_seconds'], '.1f')} | {fmt(x['pytorch_over_ours'], '.2f')} | "
+            f"| {x['experiment']} | {x['ours_seconds']:.3f} | {fmt(x['jax_seconds'], '.3f')} | "
+            f"{fmt(x['jax_compile_seconds'], '.1f')} | {fmt(x['pytorch_seconds'], '.2f')} | "
+            f"{fmt(x['keras_seconds'], '.1f')} | {fmt(x['jax_over_ours'], '.2f')} | {fmt(x['pytorch_over_ours'], '.2f')} | "
             f"{fmt(x['keras_over_ours'], '.1f')} | {fmt(x['steps_per_second'], '.0f')} | {x['peak_mib']:.0f} | "
             f"{x['gflop']:.1f} | {fmt(x['effective_gflops'], '.1f')} | {x['gemm_gflops']:.0f} | "
             f"{fmt(x['share_of_gemm'], '.0%')} |"
@@ -182,7 +206,9 @@ def markdown(r):
     t = r["total"]
     ratio = lambda a, b: None if a is None or b is None else a / b
     lines.append(
-        f"| total | {t['ours_seconds']:.2f} | {fmt(t['pytorch_seconds'], '.2f')} | {fmt(t['keras_seconds'], '.1f')} | "
+        f"| total | {t['ours_seconds']:.3f} | {fmt(t['jax_seconds'], '.3f')} | {fmt(t['jax_compile_seconds'], '.1f')} | "
+        f"{fmt(t['pytorch_seconds'], '.2f')} | {fmt(t['keras_seconds'], '.1f')} | "
+        f"{fmt(ratio(t['jax_seconds'], t['ours_seconds']), '.2f')} | "
         f"{fmt(ratio(t['pytorch_seconds'], t['ours_seconds']), '.2f')} | "
         f"{fmt(ratio(t['keras_seconds'], t['ours_seconds']), '.1f')} | | | | | | |"
     )

@@ -22,7 +22,7 @@ pub struct Dims {
 }
 
 /// What the forward pass returns and keeps for the backward pass.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Trace {
     /// `[batch, steps + 1, units]`: `h_1 .. h_T`, then the final cell state `c_T`.
     pub output: Vec<f32>,
@@ -45,10 +45,23 @@ pub struct Weights<'a> {
     pub bias: &'a [f32],
 }
 
+/// Sets `buffer` to `len` zeros, reusing its allocation.
+pub(crate) fn zeroed(buffer: &mut Vec<f32>, len: usize) {
+    buffer.clear();
+    buffer.resize(len, 0.0);
+}
+
 /// The whole sequence forward.
 ///
 /// - x: `[batch, steps, d_input]`; h0, c0: `[batch, units]`
 pub fn forward(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32]) -> Trace {
+    let mut trace = Trace::default();
+    forward_into(dims, x, w, h0, c0, &mut trace);
+    trace
+}
+
+/// [`forward`] into the buffers of `trace`, reusing their allocations.
+pub fn forward_into(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32], trace: &mut Trace) {
     let Dims {
         batch: b,
         steps: t,
@@ -56,21 +69,30 @@ pub fn forward(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32]) ->
         units: u,
     } = dims;
     let g4 = 4 * u;
+    let Trace {
+        output,
+        gates,
+        cells,
+        h_prev,
+    } = trace;
     // The input projection of every step at once: gates = bias + x W   [batch * steps, 4u]
-    let mut gates = w.bias.repeat(b * t);
+    gates.clear();
+    for _ in 0..b * t {
+        gates.extend_from_slice(w.bias);
+    }
     gemm(
         b * t,
         g4,
         d,
-        &mut gates,
+        gates,
         g4,
         true,
         Mat::rows(x, d),
         Mat::rows(w.kernel, g4),
     );
-    let mut output = vec![0.0; b * (t + 1) * u];
-    let mut cells = vec![0.0; b * (t + 1) * u];
-    let mut h_prev = vec![0.0; b * t * u];
+    zeroed(output, b * (t + 1) * u);
+    zeroed(cells, b * (t + 1) * u);
+    zeroed(h_prev, b * t * u);
     for s in 0..b {
         h_prev[s * t * u..][..u].copy_from_slice(&h0[s * u..][..u]);
         cells[s * (t + 1) * u..][..u].copy_from_slice(&c0[s * u..][..u]);
@@ -78,20 +100,14 @@ pub fn forward(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32]) ->
     simd(ForwardSteps {
         dims,
         recurrent: w.recurrent,
-        gates: &mut gates,
-        cells: &mut cells,
-        output: &mut output,
-        h_prev: &mut h_prev,
+        gates,
+        cells,
+        output,
+        h_prev,
     });
     for s in 0..b {
         let at = (s * (t + 1) + t) * u;
         output[at..at + u].copy_from_slice(&cells[at..at + u]);
-    }
-    Trace {
-        output,
-        gates,
-        cells,
-        h_prev,
     }
 }
 
@@ -178,6 +194,20 @@ pub struct Grads {
     pub c0: Vec<f32>,
 }
 
+/// The buffers of the backward pass, kept between calls by [`backward_into`]'s callers.
+#[derive(Debug, Clone, Default)]
+pub struct BackwardWork {
+    /// The gates' pre-activation gradients `[batch, steps, 4u]`.
+    dz: Vec<f32>,
+    /// The gradient reaching `h` through the recurrence `[batch, units]`.
+    dh_rec: Vec<f32>,
+    /// The gradient reaching `c` `[batch, units]`.
+    dc: Vec<f32>,
+    /// One sample's `dh` and scratch `[units]` each.
+    dh: Vec<f32>,
+    scratch: Vec<f32>,
+}
+
 /// Backward through time.
 ///
 /// - grad_output: `[batch, steps + 1, units]`, the gradient of [`Trace::output`]
@@ -191,6 +221,23 @@ pub fn backward(
     trace: Saved<'_>,
     needs: Needs,
 ) -> Grads {
+    let mut grads = Grads::default();
+    let mut work = BackwardWork::default();
+    backward_into(dims, (grad_output, x), w, trace, needs, &mut work, &mut grads);
+    grads
+}
+
+/// [`backward`] into `grads` (the fields `needs` asks for), reusing the allocations of `grads`
+/// and `work`.
+pub fn backward_into(
+    dims: Dims,
+    (grad_output, x): (&[f32], &[f32]),
+    w: Weights<'_>,
+    trace: Saved<'_>,
+    needs: Needs,
+    work: &mut BackwardWork,
+    grads: &mut Grads,
+) {
     let Dims {
         batch: b,
         steps: t,
@@ -198,10 +245,19 @@ pub fn backward(
         units: u,
     } = dims;
     let g4 = 4 * u;
-    let mut dz = vec![0.0; b * t * g4];
+    let BackwardWork {
+        dz,
+        dh_rec,
+        dc,
+        dh,
+        scratch,
+    } = work;
+    zeroed(dz, b * t * g4);
     // The gradient reaching h_{step} through the recurrence, and reaching c_{step}.
-    let mut dh_rec = vec![0.0; b * u];
-    let mut dc = vec![0.0; b * u];
+    zeroed(dh_rec, b * u);
+    zeroed(dc, b * u);
+    zeroed(dh, u);
+    zeroed(scratch, u);
     for s in 0..b {
         dc[s * u..][..u].copy_from_slice(&grad_output[(s * (t + 1) + t) * u..][..u]);
     }
@@ -211,14 +267,15 @@ pub fn backward(
         recurrent: w.recurrent,
         trace,
         need_h0: needs.state,
-        dz: &mut dz,
-        dh_rec: &mut dh_rec,
-        dc: &mut dc,
+        dz,
+        dh_rec,
+        dc,
+        dh,
+        scratch,
     });
-    let mut grads = Grads::default();
     if needs.x {
         // dx = dz W^T   [batch * steps, 4u] x [4u, d_input]
-        grads.x = vec![0.0; b * t * d];
+        zeroed(&mut grads.x, b * t * d);
         gemm(
             b * t,
             d,
@@ -226,13 +283,13 @@ pub fn backward(
             &mut grads.x,
             d,
             false,
-            Mat::rows(&dz, g4),
+            Mat::rows(dz, g4),
             Mat::transposed(w.kernel, g4),
         );
     }
     if needs.weights {
         // dW = x^T dz   [d_input, batch * steps] x [batch * steps, 4u]
-        grads.kernel = vec![0.0; d * g4];
+        zeroed(&mut grads.kernel, d * g4);
         gemm(
             d,
             g4,
@@ -241,10 +298,10 @@ pub fn backward(
             g4,
             false,
             Mat::transposed(x, d),
-            Mat::rows(&dz, g4),
+            Mat::rows(dz, g4),
         );
         // dU = h_prev^T dz   [units, batch * steps] x [batch * steps, 4u]
-        grads.recurrent = vec![0.0; u * g4];
+        zeroed(&mut grads.recurrent, u * g4);
         gemm(
             u,
             g4,
@@ -253,21 +310,19 @@ pub fn backward(
             g4,
             false,
             Mat::transposed(trace.h_prev, u),
-            Mat::rows(&dz, g4),
+            Mat::rows(dz, g4),
         );
-        let mut bias = vec![0.0; g4];
+        zeroed(&mut grads.bias, g4);
         for row in dz.chunks_exact(g4) {
-            for (acc, &v) in bias.iter_mut().zip(row) {
+            for (acc, &v) in grads.bias.iter_mut().zip(row) {
                 *acc += v;
             }
         }
-        grads.bias = bias;
     }
     if needs.state {
-        grads.h0 = dh_rec;
-        grads.c0 = dc;
+        grads.h0.clone_from(dh_rec);
+        grads.c0.clone_from(dc);
     }
-    grads
 }
 
 /// The recurrence of [`backward`], last step first (compiled for the CPU's SIMD by [`simd`]).
@@ -280,6 +335,8 @@ struct BackwardSteps<'a> {
     dz: &'a mut [f32],
     dh_rec: &'a mut [f32],
     dc: &'a mut [f32],
+    dh: &'a mut [f32],
+    scratch: &'a mut [f32],
 }
 
 impl pulp::WithSimd for BackwardSteps<'_> {
@@ -300,10 +357,10 @@ impl pulp::WithSimd for BackwardSteps<'_> {
             dz,
             dh_rec,
             dc,
+            dh,
+            scratch,
             ..
         } = self;
-        let mut dh = vec![0.0; u];
-        let mut scratch = vec![0.0; u];
         for step in (0..t).rev() {
             for s in 0..b {
                 let dh_out = &grad_output[(s * (t + 1) + step) * u..][..u];
@@ -315,10 +372,10 @@ impl pulp::WithSimd for BackwardSteps<'_> {
                     &trace.gates[(s * t + step) * g4..][..g4],
                     &cells[(step + 1) * u..][..u],
                     &cells[step * u..][..u],
-                    &dh,
+                    dh,
                     &mut dc[s * u..][..u],
                     &mut dz[(s * t + step) * g4..][..g4],
-                    &mut scratch,
+                    scratch,
                 );
             }
             if step > 0 || self.need_h0 {

@@ -35,6 +35,7 @@ pub(crate) mod cpu;
 mod cube;
 mod flex;
 pub mod math;
+pub(crate) mod step;
 
 use crate::error::{Error, Result};
 use burn::backend::tensor::FloatTensor;

@@ -1,0 +1,201 @@
+//! The fused CPU training step against the reference step (Burn's autodiff through the same
+//! model): the same fit through both paths, from the same weights and data, on the tutorials'
+//! shapes and on random ones, compared after about 50 steps.
+//!
+//! The two sum the head's products and the softmax in different orders, so their bits differ;
+//! what is asserted is that every weight, every epoch's loss and accuracy, Adam's step count and
+//! the carried state agree to within `TOLERANCE`.
+
+use burn::tensor::{Device, Tensor};
+use lstm_lab::prelude::*;
+use rand::RngExt;
+
+/// The largest difference allowed between the two paths' weights after the fit, and between their
+/// per-epoch losses and accuracies: about 100 times the largest measured (1.3e-7).
+const TOLERANCE: f32 = 1e-5;
+
+/// One case: a model, its data, and how it is fitted.
+struct Case {
+    name: String,
+    config: ModelConfig,
+    stateful: bool,
+    samples: usize,
+    fit: FitConfig,
+}
+
+/// `n` samples of one-hot rows (or, with one feature, values in [0, 1)) and one-hot targets.
+fn data(rng: &mut ChaCha12Rng, n: usize, config: &ModelConfig) -> (Array3, Array3) {
+    let (steps, features, classes) = (config.steps(), config.features(), config.classes());
+    let mut x = vec![0.0f32; n * steps * features];
+    for row in x.chunks_mut(features) {
+        if features == 1 {
+            row[0] = rng.random::<f32>();
+        } else {
+            row[rng.random_range(0..features)] = 1.0;
+        }
+    }
+    let out_steps = if config.topology() == Topology::Seq2Seq {
+        steps
+    } else {
+        1
+    };
+    let mut y = vec![0.0f32; n * out_steps * classes];
+    for row in y.chunks_mut(classes) {
+        row[rng.random_range(0..classes)] = 1.0;
+    }
+    (
+        Array3::new(x, [n, steps, features]).unwrap(),
+        Array3::new(y, [n, out_steps, classes]).unwrap(),
+    )
+}
+
+/// The five parameters' values, in order.
+fn weights(learner: &Learner) -> Vec<Vec<f32>> {
+    let (lstm, head) = (learner.model().encoder(), learner.model().head());
+    let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+    let read1 = |t: Tensor<1>| t.into_data().try_to_vec::<f32>().unwrap();
+    vec![
+        read(lstm.kernel.val()),
+        read(lstm.recurrent_kernel.val()),
+        read1(lstm.bias.val()),
+        read(head.kernel.val()),
+        read1(head.bias.val()),
+    ]
+}
+
+/// Fits `case` through the fused step or the reference one; returns the learner and history.
+fn fit(case: &Case, fused: bool) -> (Learner, History) {
+    let device = Device::flex().autodiff();
+    let mut rng = ChaCha12Rng::seed_from_u64(7);
+    let model = case.config.init(&mut rng, &device).unwrap();
+    let (x, y) = data(&mut rng, case.samples, &case.config);
+    let mut learner = Learner::new(model, case.stateful).unwrap();
+    let config = case.fit.clone().with_fused_step(fused).check().unwrap();
+    let history = learner.fit(&x, &y, &config, &mut rng).unwrap();
+    (learner, history)
+}
+
+fn largest_difference(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+fn check(case: &Case) {
+    let (fused, fused_history) = fit(case, true);
+    let (reference, history) = fit(case, false);
+    assert_eq!(
+        fused.optimizer().iterations(),
+        reference.optimizer().iterations(),
+        "{}",
+        case.name
+    );
+    let mut worst = 0.0f32;
+    for (a, b) in weights(&fused).iter().zip(&weights(&reference)) {
+        worst = worst.max(largest_difference(a, b));
+    }
+    let loss = largest_difference(&fused_history.loss, &history.loss);
+    let accuracy = largest_difference(&fused_history.accuracy, &history.accuracy);
+    let val = largest_difference(&fused_history.val_loss, &history.val_loss);
+    println!(
+        "{}: {} steps; largest differences: weights {worst:.1e}, loss {loss:.1e}, accuracy {accuracy:.1e}, validation loss {val:.1e}",
+        case.name,
+        reference.optimizer().iterations()
+    );
+    assert!(worst <= TOLERANCE, "{}: weights differ by {worst}", case.name);
+    assert!(loss <= TOLERANCE, "{}: epoch losses differ by {loss}", case.name);
+    assert!(
+        accuracy <= TOLERANCE,
+        "{}: epoch accuracies differ by {accuracy}",
+        case.name
+    );
+    assert!(
+        val <= TOLERANCE,
+        "{}: validation losses differ by {val}",
+        case.name
+    );
+    assert_eq!(fused_history.val_loss.len(), history.val_loss.len());
+    if case.stateful {
+        let state = |l: &Learner| {
+            let s = &l.state().expect("a carried state")[0];
+            let h = s.h.clone().into_data().try_to_vec::<f32>().unwrap();
+            let c = s.c.clone().into_data().try_to_vec::<f32>().unwrap();
+            [h, c].concat()
+        };
+        let d = largest_difference(&state(&fused), &state(&reference));
+        assert!(d <= TOLERANCE, "{}: carried states differ by {d}", case.name);
+    }
+}
+
+#[test]
+fn the_fused_step_trains_as_the_reference_step_on_the_tutorials_shapes() {
+    let cases = [
+        Case {
+            name: "alphabet-2step's model, batch 1".into(),
+            config: ModelConfig::new(2, 1, 32, 26, Topology::ManyToOne).unwrap(),
+            stateful: false,
+            samples: 24,
+            fit: FitConfig::new(2, 1),
+        },
+        Case {
+            name: "echo-whole's model, batch 7, stateful".into(),
+            config: ModelConfig::new(5, 100, 20, 100, Topology::Seq2Seq).unwrap(),
+            stateful: true,
+            samples: 21,
+            fit: FitConfig::new(17, 7).with_shuffle(false),
+        },
+        Case {
+            name: "vanilla-second's model, batch 32, validation split 0.2".into(),
+            config: ModelConfig::new(10, 5, 25, 5, Topology::ManyToOne).unwrap(),
+            stateful: false,
+            samples: 250,
+            fit: FitConfig::new(8, 32).with_validation_split(0.2),
+        },
+        Case {
+            name: "randint-echo's model, batch 5, stateful".into(),
+            config: ModelConfig::new(5, 100, 50, 100, Topology::ManyToOne).unwrap(),
+            stateful: true,
+            samples: 20,
+            fit: FitConfig::new(12, 5).with_shuffle(false),
+        },
+    ];
+    for case in &cases {
+        check(case);
+    }
+}
+
+#[test]
+fn the_fused_step_trains_as_the_reference_step_on_random_shapes() {
+    let mut rng = ChaCha12Rng::seed_from_u64(2026);
+    for i in 0..8 {
+        let steps = rng.random_range(1..=12);
+        let features = rng.random_range(1..=20);
+        let units = rng.random_range(1..=40);
+        let classes = rng.random_range(2..=30);
+        let batch: usize = rng.random_range(1..=9);
+        let samples = rng.random_range(batch..=4 * batch + 3);
+        let stateful = rng.random_bool(0.5);
+        let topology = if rng.random_bool(0.5) {
+            Topology::Seq2Seq
+        } else {
+            Topology::ManyToOne
+        };
+        // A stateful model keeps its batch: the samples are a whole number of batches.
+        let samples = if stateful {
+            samples / batch * batch
+        } else {
+            samples
+        };
+        let epochs = 50usize.div_ceil(samples.div_ceil(batch));
+        let case = Case {
+            name: format!(
+                "random {i}: {topology:?} [{steps}, {features}] -> LSTM({units}) -> {classes}, batch {batch}, {samples} samples{}",
+                if stateful { ", stateful" } else { "" }
+            ),
+            config: ModelConfig::new(steps, features, units, classes, topology).unwrap(),
+            stateful,
+            samples,
+            fit: FitConfig::new(epochs, batch).with_shuffle(!stateful),
+        };
+        check(&case);
+    }
+}
