@@ -76,6 +76,10 @@ struct Options {
     /// Multiply echo-partial's batch size (and its sequences per epoch) by this.
     #[arg(long, default_value_t = 1)]
     batch_scale: usize,
+    /// Train through the fused CPU step where it applies (one LSTM layer and a softmax head): the
+    /// same arithmetic without Burn's autodiff graph, to within 1e-5 of it.
+    #[arg(long)]
+    fused_step: bool,
 }
 
 impl Options {
@@ -87,6 +91,7 @@ impl Options {
             && self.seeds == 1
             && self.epochs.is_none()
             && self.batch_scale == 1
+            && !self.fused_step
             && self.device == "cpu";
         match &self.out {
             Some(out) => out.clone(),
@@ -140,7 +145,8 @@ fn run(cli: Cli) -> Result<()> {
             let seed = options.seed + k;
             let mut run = RunOptions::new(seed)
                 .with_progress(progress)
-                .with_batch_scale(options.batch_scale);
+                .with_batch_scale(options.batch_scale)
+                .with_fused_step(options.fused_step);
             if let Some(epochs) = options.epochs {
                 run = run.with_epochs(epochs);
             }

@@ -136,6 +136,7 @@ impl Checked<AlphabetConfig> {
         let fit = FitConfig::new(self.epochs, self.batch_size)
             .with_shuffle(self.shuffle)
             .with_progress(options.progress)
+            .with_fused_step(options.fused_step)
             .check()?;
         let start = Instant::now();
         let history = learner.fit(&x, &y, &fit, &mut rng)?;
@@ -245,7 +246,10 @@ impl Checked<AlphabetStatefulConfig> {
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, true)?;
-        let fit = FitConfig::new(1, 1).with_shuffle(false).check()?;
+        let fit = FitConfig::new(1, 1)
+            .with_shuffle(false)
+            .with_fused_step(options.fused_step)
+            .check()?;
         let bar = crate::progress::progress_bar(options.progress, self.epochs as u64, "epochs");
         let mut history = crate::train::History::default();
         let start = Instant::now();

@@ -246,7 +246,10 @@ impl Checked<EchoConfig> {
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.epochs,
-            FitConfig::new(1, self.batch_size).with_shuffle(false).check()?,
+            FitConfig::new(1, self.batch_size)
+                .with_shuffle(false)
+                .with_fused_step(options.fused_step)
+                .check()?,
             &mut rng,
             options.progress,
             |rng| self.draw_epoch(rng),

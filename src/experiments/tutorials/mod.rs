@@ -236,6 +236,9 @@ pub struct RunOptions {
     /// Multiplies echo-partial's batch (and its samples per epoch: `batch_scale` fresh sequences
     /// per epoch) to measure where a GPU starts to win. 1 is the tutorial.
     pub batch_scale: usize,
+    /// Trains through the fused CPU step where it applies
+    /// ([`FitConfig::with_fused_step`](crate::train::FitConfig::with_fused_step)).
+    pub fused_step: bool,
 }
 
 impl RunOptions {
@@ -246,6 +249,7 @@ impl RunOptions {
             epochs: None,
             progress: false,
             batch_scale: 1,
+            fused_step: false,
         }
     }
 
@@ -264,6 +268,12 @@ impl RunOptions {
     /// Scales echo-partial's batch size.
     pub fn with_batch_scale(mut self, scale: usize) -> Self {
         self.batch_scale = scale;
+        self
+    }
+
+    /// Trains through the fused CPU step where it applies.
+    pub fn with_fused_step(mut self, fused: bool) -> Self {
+        self.fused_step = fused;
         self
     }
 

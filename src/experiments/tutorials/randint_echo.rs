@@ -95,6 +95,7 @@ impl Checked<RandintEchoConfig> {
             self.fits,
             FitConfig::new(1, self.batch_size)
                 .with_shuffle(self.shuffle)
+                .with_fused_step(options.fused_step)
                 .check()?,
             &mut rng,
             options.progress,

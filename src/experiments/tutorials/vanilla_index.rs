@@ -122,7 +122,9 @@ impl Checked<VanillaIndexConfig> {
         let model = self.init_model(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         // One Adam step per fit: the tutorial's one example is one batch.
-        let fit = FitConfig::new(1, self.examples_per_fit).check()?;
+        let fit = FitConfig::new(1, self.examples_per_fit)
+            .with_fused_step(options.fused_step)
+            .check()?;
         let bar = progress_bar(options.progress, self.fits as u64, "fits");
         let mut history = History::default();
         let start = Instant::now();

@@ -100,6 +100,7 @@ impl Checked<VanillaSecondConfig> {
         let fit = FitConfig::new(self.epochs, self.batch_size)
             .with_validation_split(self.validation_split)
             .with_progress(options.progress)
+            .with_fused_step(options.fused_step)
             .check()?;
         let start = Instant::now();
         let history = learner.fit(&x, &y, &fit, &mut rng)?;
