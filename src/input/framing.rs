@@ -125,6 +125,50 @@ fn supervised<V: AsRef<[f32]>>(
     n_out: usize,
     fill: Option<f32>,
 ) -> Result<Framed> {
+    let width = check_window(encoded, n_in, n_out)?;
+    let lags: Vec<usize> = (0..n_in).rev().collect();
+    let frame = lagged(&encoded_frame(encoded)?, &lags)?;
+    let frame = match fill {
+        Some(_) => frame,
+        None => frame.drop_nulls::<String>(None)?,
+    };
+    let x = frame_values(&frame, n_in, width, fill)?;
+    let y = take_steps(&x, n_out);
+    Ok(Framed { frame, x, y })
+}
+
+/// The arrays of [`to_supervised`] (`fill: None`) or [`to_supervised_padded`], copied straight
+/// from the rows without building the table: for the loops that frame a fresh sequence every
+/// epoch. Equal to the polars framing value for value (the tests below).
+pub(crate) fn supervised_arrays<V: AsRef<[f32]>>(
+    encoded: &[V],
+    n_in: usize,
+    n_out: usize,
+    fill: Option<f32>,
+) -> Result<(Array3, Array3)> {
+    let width = check_window(encoded, n_in, n_out)?;
+    // Sample s, step t reads row s + t, less the n_in - 1 leading rows a padded frame keeps.
+    let (samples, lead) = match fill {
+        None => (encoded.len() - n_in + 1, 0),
+        Some(_) => (encoded.len(), n_in - 1),
+    };
+    let mut data = Vec::with_capacity(samples * n_in * width);
+    for s in 0..samples {
+        for t in 0..n_in {
+            match (s + t).checked_sub(lead) {
+                Some(row) => data.extend_from_slice(encoded[row].as_ref()),
+                None => data.extend(std::iter::repeat_n(fill.unwrap_or(0.0), width)),
+            }
+        }
+    }
+    let x = Array3::new(data, [samples, n_in, width])?;
+    let y = take_steps(&x, n_out);
+    Ok((x, y))
+}
+
+/// `to_supervised`'s checks: `n_in` at least 1, `n_out` in `1..=n_in`, rows of one width, at
+/// least `n_in` of them; returns the width.
+fn check_window<V: AsRef<[f32]>>(encoded: &[V], n_in: usize, n_out: usize) -> Result<usize> {
     if n_in == 0 {
         return Err(Error::invalid("n_in", "must be at least 1"));
     }
@@ -141,21 +185,50 @@ fn supervised<V: AsRef<[f32]>>(
             window: n_in,
         });
     }
-    let lags: Vec<usize> = (0..n_in).rev().collect();
-    let frame = lagged(&encoded_frame(encoded)?, &lags)?;
-    let frame = match fill {
-        Some(_) => frame,
-        None => frame.drop_nulls::<String>(None)?,
-    };
-    let x = frame_values(&frame, n_in, width, fill)?;
-    let y = take_steps(&x, n_out);
-    Ok(Framed { frame, x, y })
+    Ok(width)
 }
 
 /// Seed 000's framing: five lagged copies (`shift(4) .. shift(0)`), the rows from the sixth on
 /// as input (`values[5:]`), and as target the value one step before the last of each window
 /// (`encoded[4:-1]`). A 25-long sequence gives 20 samples `[20, 5, width]`, `[20, 1, width]`.
 pub fn lag_echo<V: AsRef<[f32]>>(encoded: &[V], n_lags: usize) -> Result<Framed> {
+    let width = check_lags(encoded, n_lags)?;
+    let lags: Vec<usize> = (0..n_lags).rev().collect();
+    let all = lagged(&encoded_frame(encoded)?, &lags)?;
+    let frame = all.slice(n_lags as i64, encoded.len() - n_lags);
+    let x = frame_values(&frame, n_lags, width, None)?;
+    let y = lag_echo_targets(encoded, n_lags, width)?;
+    Ok(Framed { frame, x, y })
+}
+
+/// The arrays of [`lag_echo`] without the table (see [`supervised_arrays`]).
+pub(crate) fn lag_echo_arrays<V: AsRef<[f32]>>(encoded: &[V], n_lags: usize) -> Result<(Array3, Array3)> {
+    let width = check_lags(encoded, n_lags)?;
+    let samples = encoded.len() - n_lags;
+    let mut data = Vec::with_capacity(samples * n_lags * width);
+    for s in 0..samples {
+        for row in &encoded[s + 1..s + 1 + n_lags] {
+            data.extend_from_slice(row.as_ref());
+        }
+    }
+    Ok((
+        Array3::new(data, [samples, n_lags, width])?,
+        lag_echo_targets(encoded, n_lags, width)?,
+    ))
+}
+
+/// `lag_echo`'s targets: `encoded[n_lags - 1 .. -1]`, `[samples, 1, width]`.
+fn lag_echo_targets<V: AsRef<[f32]>>(encoded: &[V], n_lags: usize, width: usize) -> Result<Array3> {
+    let targets: Vec<f32> = encoded[n_lags - 1..encoded.len() - 1]
+        .iter()
+        .flat_map(|row| row.as_ref().iter().copied())
+        .collect();
+    Array3::new(targets, [encoded.len() - n_lags, 1, width])
+}
+
+/// `lag_echo`'s checks: at least 2 lags, rows of one width, more rows than lags; returns the
+/// width.
+fn check_lags<V: AsRef<[f32]>>(encoded: &[V], n_lags: usize) -> Result<usize> {
     if n_lags < 2 {
         return Err(Error::invalid(
             "n_lags",
@@ -169,16 +242,7 @@ pub fn lag_echo<V: AsRef<[f32]>>(encoded: &[V], n_lags: usize) -> Result<Framed>
             window: n_lags + 1,
         });
     }
-    let lags: Vec<usize> = (0..n_lags).rev().collect();
-    let all = lagged(&encoded_frame(encoded)?, &lags)?;
-    let frame = all.slice(n_lags as i64, encoded.len() - n_lags);
-    let x = frame_values(&frame, n_lags, width, None)?;
-    let targets: Vec<f32> = encoded[n_lags - 1..encoded.len() - 1]
-        .iter()
-        .flat_map(|row| row.as_ref().iter().copied())
-        .collect();
-    let y = Array3::new(targets, [frame.height(), 1, width])?;
-    Ok(Framed { frame, x, y })
+    Ok(width)
 }
 
 /// The frame's values, row-major, reshaped to `[rows, steps, width]` (`values.reshape`); empty
@@ -230,4 +294,49 @@ fn check_encoded<V: AsRef<[f32]>>(encoded: &[V]) -> Result<usize> {
         });
     }
     Ok(width)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Random rows of `width` values: not one-hot, so a value in the wrong place cannot hide.
+    fn rows(len: usize, width: usize) -> impl Strategy<Value = Vec<Vec<f32>>> {
+        prop::collection::vec(prop::collection::vec(-1.0f32..1.0, width), len)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// The arrays made without the table are the polars framing's, value for value.
+        #[test]
+        fn the_arrays_without_the_table_are_the_tables(
+            (encoded, n_in, n_out) in (1usize..7, 0usize..13, 1usize..6)
+                .prop_flat_map(|(n_in, extra, width)| (rows(n_in + extra, width), Just(n_in), 1..=n_in))
+        ) {
+            for fill in [None, Some(-7.5)] {
+                let framed = supervised(&encoded, n_in, n_out, fill).unwrap();
+                let (x, y) = supervised_arrays(&encoded, n_in, n_out, fill).unwrap();
+                prop_assert_eq!((x.shape(), x.as_slice()), (framed.x.shape(), framed.x.as_slice()));
+                prop_assert_eq!((y.shape(), y.as_slice()), (framed.y.shape(), framed.y.as_slice()));
+            }
+            if n_in >= 2 && encoded.len() > n_in {
+                let framed = lag_echo(&encoded, n_in).unwrap();
+                let (x, y) = lag_echo_arrays(&encoded, n_in).unwrap();
+                prop_assert_eq!((x.shape(), x.as_slice()), (framed.x.shape(), framed.x.as_slice()));
+                prop_assert_eq!((y.shape(), y.as_slice()), (framed.y.shape(), framed.y.as_slice()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_arrays_refuse_what_the_tables_refuse() {
+        let rows = vec![vec![1.0f32, 0.0]; 3];
+        assert!(supervised_arrays(&rows, 0, 1, None).is_err());
+        assert!(supervised_arrays(&rows, 2, 3, None).is_err());
+        assert!(supervised_arrays(&rows, 4, 1, None).is_err());
+        assert!(lag_echo_arrays(&rows, 1).is_err());
+        assert!(lag_echo_arrays(&rows, 3).is_err());
+    }
 }

@@ -21,7 +21,7 @@ use crate::array::Array3;
 use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::{Error, Result};
-use crate::framing::{Framed, to_supervised, to_supervised_padded};
+use crate::framing::{Framed, supervised_arrays, to_supervised, to_supervised_padded};
 use crate::metrics::expected_predicted;
 use crate::models::{ModelConfig, Output, Topology};
 use crate::train::{FitConfig, Learner};
@@ -158,23 +158,41 @@ impl EchoConfig {
     /// One sequence encoded (one-hot or scaled) and framed with `to_supervised(n_in, n_out)`
     /// (padded instead of dropped when `masked`); one-to-one lays each window out as one step.
     pub fn frame(&self, sequence: &[usize]) -> Result<Framed> {
-        let encoded = match self.representation {
-            Representation::OneHot => one_hot_encode(sequence, self.n_unique)?,
-            Representation::Scaled => {
-                let top = (self.n_unique.max(2) - 1) as f32;
-                sequence.iter().map(|&v| vec![v as f32 / top]).collect()
-            }
-        };
+        let encoded = self.encode(sequence)?;
         let mut framed = if self.masked {
             to_supervised_padded(&encoded, self.n_in, self.n_out, MASK_VALUE)?
         } else {
             to_supervised(&encoded, self.n_in, self.n_out)?
         };
-        if self.layout == EchoLayout::OneToOne {
-            let [n, steps, width] = framed.x.shape();
-            framed.x = Array3::new(framed.x.as_slice().to_vec(), [n, 1, steps * width])?;
-        }
+        framed.x = self.lay_out(framed.x)?;
         Ok(framed)
+    }
+
+    /// [`EchoConfig::frame`]'s arrays, without the polars table (the training loop's framing).
+    fn frame_arrays(&self, sequence: &[usize]) -> Result<(Array3, Array3)> {
+        let fill = self.masked.then_some(MASK_VALUE);
+        let (x, y) = supervised_arrays(&self.encode(sequence)?, self.n_in, self.n_out, fill)?;
+        Ok((self.lay_out(x)?, y))
+    }
+
+    /// The sequence one-hot encoded, or scaled to `[0, 1]`.
+    fn encode(&self, sequence: &[usize]) -> Result<Vec<Vec<f32>>> {
+        Ok(match self.representation {
+            Representation::OneHot => one_hot_encode(sequence, self.n_unique)?,
+            Representation::Scaled => {
+                let top = (self.n_unique.max(2) - 1) as f32;
+                sequence.iter().map(|&v| vec![v as f32 / top]).collect()
+            }
+        })
+    }
+
+    /// One-to-one lays each window `[n_in, width]` out as one step `[1, n_in * width]`.
+    fn lay_out(&self, x: Array3) -> Result<Array3> {
+        if self.layout != EchoLayout::OneToOne {
+            return Ok(x);
+        }
+        let [n, steps, width] = x.shape();
+        Array3::new(x.as_slice().to_vec(), [n, 1, steps * width])
     }
 
     /// A row of the output (target or prediction) as its integer; `None` for a masked target.
@@ -202,11 +220,11 @@ impl EchoConfig {
             .collect()
     }
 
-    /// The deterministic part: each sequence one-hot encoded and framed, then concatenated.
+    /// The deterministic part: each sequence encoded and framed, then concatenated.
     fn frame_epoch(&self, sequences: Vec<Vec<usize>>) -> Result<(Array3, Array3)> {
         let (xs, ys): (Vec<Array3>, Vec<Array3>) = sequences
             .iter()
-            .map(|sequence| self.frame(sequence).map(|f| (f.x, f.y)))
+            .map(|sequence| self.frame_arrays(sequence))
             .collect::<Result<Vec<_>>>()?
             .into_iter()
             .unzip();

@@ -322,20 +322,18 @@ pub(crate) fn labels(a: &Array3) -> Vec<usize> {
 /// tutorials: one epoch, no shuffle) on freshly generated data, then a state reset. Returns the
 /// history and the training seconds.
 ///
-/// Fresh data comes in two parts: `draw` takes the random values from `rng` (on this thread,
-/// in epoch order), `frame` turns them into `(x, y)` (the pandas-style framing, no randomness).
-/// Framing runs on a second thread one epoch ahead, so it overlaps training. The numbers are
-/// those of drawing and framing in turn: an unshuffled fit takes nothing from `rng`, so drawing
-/// epoch `e + 1` before fitting epoch `e` leaves every draw where it was. A shuffled fit takes
-/// its orders from a second generator, seeded once from `rng` before the first draw.
-pub(crate) fn fit_on_fresh<R: rand::Rng, D: Send>(
+/// Fresh data comes in two parts: `draw` takes the random values from `rng`, `frame` turns them
+/// into `(x, y)` (the windows of the pandas-style framing, no randomness). A shuffled fit takes
+/// its orders from a second generator, seeded once from `rng` before the first draw, so the
+/// draws are the same whether or not the fit shuffles.
+pub(crate) fn fit_on_fresh<R: rand::Rng, D>(
     learner: &mut crate::train::Learner,
     epochs: usize,
     fit: crate::config::Checked<crate::train::FitConfig>,
     rng: &mut R,
     progress: bool,
     mut draw: impl FnMut(&mut R) -> Result<D>,
-    frame: impl Fn(D) -> Result<(Array3, Array3)> + Sync,
+    frame: impl Fn(D) -> Result<(Array3, Array3)>,
 ) -> Result<(History, f64)> {
     let mut shuffler = fit
         .shuffle
@@ -343,38 +341,18 @@ pub(crate) fn fit_on_fresh<R: rand::Rng, D: Send>(
     let bar = crate::progress::progress_bar(progress, epochs as u64, "fits");
     let mut history = History::default();
     let start = std::time::Instant::now();
-    std::thread::scope(|scope| -> Result<()> {
-        let (to_framer, raw) = std::sync::mpsc::channel::<D>();
-        let (framed_tx, framed) = std::sync::mpsc::channel();
-        let frame = &frame;
-        scope.spawn(move || {
-            for values in raw {
-                if framed_tx.send(frame(values)).is_err() {
-                    break;
-                }
-            }
+    for _ in 0..epochs {
+        let (x, y) = frame(draw(rng)?)?;
+        history.extend(match shuffler.as_mut() {
+            Some(shuffler) => learner.fit(&x, &y, &fit, shuffler)?,
+            None => learner.fit(&x, &y, &fit, rng)?,
         });
-        let closed = || Error::invalid("framing", "the framing thread stopped");
-        if epochs > 0 {
-            to_framer.send(draw(rng)?).map_err(|_| closed())?;
+        learner.reset_states();
+        if let (Some(l), Some(a)) = (history.loss.last(), history.accuracy.last()) {
+            bar.set_message(format!("loss {l:.4} acc {a:.4}"));
         }
-        for epoch in 0..epochs {
-            if epoch + 1 < epochs {
-                to_framer.send(draw(rng)?).map_err(|_| closed())?;
-            }
-            let (x, y) = framed.recv().map_err(|_| closed())??;
-            history.extend(match shuffler.as_mut() {
-                Some(shuffler) => learner.fit(&x, &y, &fit, shuffler)?,
-                None => learner.fit(&x, &y, &fit, rng)?,
-            });
-            learner.reset_states();
-            if let (Some(l), Some(a)) = (history.loss.last(), history.accuracy.last()) {
-                bar.set_message(format!("loss {l:.4} acc {a:.4}"));
-            }
-            bar.inc(1);
-        }
-        Ok(())
-    })?;
+        bar.inc(1);
+    }
     bar.finish_and_clear();
     Ok((history, start.elapsed().as_secs_f64()))
 }

@@ -7,10 +7,11 @@
 
 use super::{FreshScore, Outcome, RunOptions, Tutorial, fit_on_fresh};
 use crate::ChaCha12Rng;
+use crate::array::Array3;
 use crate::config::{Checked, ParamGuard, config_struct};
 use crate::data::{generate_sequence, one_hot_encode};
 use crate::error::Result;
-use crate::framing::{Framed, lag_echo};
+use crate::framing::{Framed, lag_echo, lag_echo_arrays};
 use crate::models::{ModelConfig, Topology};
 use crate::train::{FitConfig, Learner};
 use burn::tensor::Device;
@@ -68,6 +69,12 @@ impl RandintEchoConfig {
     pub fn frame(&self, sequence: &[usize]) -> Result<Framed> {
         lag_echo(&one_hot_encode(sequence, self.n_unique)?, self.n_lags)
     }
+
+    /// [`RandintEchoConfig::frame`]'s arrays, without the polars table (the training loop's
+    /// framing).
+    fn frame_arrays(&self, sequence: &[usize]) -> Result<(Array3, Array3)> {
+        lag_echo_arrays(&one_hot_encode(sequence, self.n_unique)?, self.n_lags)
+    }
 }
 
 impl ParamGuard for RandintEchoConfig {
@@ -89,7 +96,8 @@ impl Checked<RandintEchoConfig> {
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, self.stateful)?;
-        let data = |rng: &mut ChaCha12Rng| self.generate_data(rng).map(|f| (f.x, f.y));
+        let data =
+            |rng: &mut ChaCha12Rng| self.frame_arrays(&generate_sequence(rng, self.length, self.n_unique)?);
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.fits,
@@ -100,7 +108,7 @@ impl Checked<RandintEchoConfig> {
             &mut rng,
             options.progress,
             |rng| generate_sequence(rng, self.length, self.n_unique),
-            |sequence| self.frame(&sequence).map(|f| (f.x, f.y)),
+            |sequence| self.frame_arrays(&sequence),
         )?;
         let score = FreshScore::measure(&mut learner, self.eval_sequences, self.batch_size, &mut rng, data)?;
         let flatten = |v: &[Vec<usize>]| v.concat();
