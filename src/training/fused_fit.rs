@@ -12,7 +12,7 @@ use crate::fused::step::{FusedStep, Params, SoftmaxLoss, StepModel};
 use crate::layers::LstmState;
 use crate::models::{Loss, Output, Topology};
 use burn::module::{Module, ModuleMapper, Param, ParamId};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 
 /// A tensor's values, or `None` if they cannot be read as `f32`.
 fn values<const D: usize>(t: Tensor<D>) -> Option<Vec<f32>> {
@@ -149,9 +149,9 @@ impl Learner {
     pub(super) fn put_back(&mut self, step: &FusedStep) {
         let ids = self.param_ids();
         let cpu = Device::flex();
+        let vector = |v: &Vec<f32>| Tensor::<1>::from_data(TensorData::new(v.clone(), [v.len()]), &cpu);
         for (i, id) in ids.iter().enumerate() {
-            let m = Tensor::<1>::from_floats(step.m[i].as_slice(), &cpu);
-            let v = Tensor::<1>::from_floats(step.v[i].as_slice(), &cpu);
+            let (m, v) = (vector(&step.m[i]), vector(&step.v[i]));
             self.optimizer_mut().set_moments(*id, m, v, step.iterations);
         }
         let mut replace = Replace {
@@ -162,7 +162,7 @@ impl Learner {
         if let Some((h, c)) = &step.state {
             let units = self.model().encoder().units();
             let batch = h.len() / units;
-            let plain = |v: &[f32]| Tensor::<1>::from_floats(v, &cpu).reshape([batch, units]);
+            let plain = |v: &Vec<f32>| vector(v).reshape([batch, units]);
             self.set_state(vec![LstmState {
                 h: plain(h),
                 c: plain(c),
@@ -183,9 +183,9 @@ impl ModuleMapper for Replace<'_> {
         let Some(i) = self.ids.iter().position(|&known| known == id) else {
             return Param::from_mapped_value(id, tensor, mapper);
         };
-        let updated = Tensor::<1>::from_floats(self.params[i].as_slice(), &tensor.device())
-            .reshape(tensor.dims())
-            .require_grad();
+        let values = self.params[i].clone();
+        let updated =
+            Tensor::<D>::from_data(TensorData::new(values, tensor.dims()), &tensor.device()).require_grad();
         Param::from_mapped_value(id, updated, mapper)
     }
 }

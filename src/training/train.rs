@@ -3,6 +3,7 @@
 use crate::array::Array3;
 use crate::config::Checked;
 use crate::error::{Error, Result};
+use crate::fused::step::FusedStep;
 use crate::layers::LstmState;
 use crate::models::{LstmModel, ModelState};
 use crate::optim::{KerasAdam, KerasAdamConfig};
@@ -70,6 +71,9 @@ pub struct Learner {
     optimizer: KerasAdam,
     stateful: bool,
     state: Option<ModelState>,
+    /// The fused step of the last `fit` that took it, kept so that the next one starts from its
+    /// buffers; dropped by anything that changes the model, Adam or the state without it.
+    fused: Option<FusedStep>,
 }
 
 impl Learner {
@@ -93,6 +97,7 @@ impl Learner {
             optimizer: adam.init()?,
             stateful,
             state: None,
+            fused: None,
         })
     }
 
@@ -134,6 +139,9 @@ impl Learner {
     /// Keras's `model.reset_states()`: the next batch starts from zeros.
     pub fn reset_states(&mut self) {
         self.state = None;
+        if let Some(fused) = self.fused.as_mut() {
+            fused.state = None;
+        }
     }
 
     fn device(&self) -> Device {
@@ -255,10 +263,10 @@ impl Learner {
         // Each batch's loss (on the device), read only to name the first non-finite batch if an
         // epoch's loss is not finite; one buffer for the whole fit.
         let mut batch_losses = Vec::with_capacity(split.div_ceil(config.batch_size));
-        let mut fused = if config.fused_step {
-            self.fused_step()
-        } else {
-            None
+        let mut fused = match self.fused.take() {
+            Some(kept) if config.fused_step => Some(kept),
+            _ if config.fused_step => self.fused_step(),
+            _ => None,
         };
         for _ in 0..config.epochs {
             if config.shuffle {
@@ -312,6 +320,7 @@ impl Learner {
             bar.inc(1);
         }
         bar.finish_and_clear();
+        self.fused = fused;
         Ok(history)
     }
 
@@ -335,6 +344,7 @@ impl Learner {
     ///
     /// - xb: `[batch, steps, features]`, yb: `[batch, out_steps, classes]`
     pub fn train_step(&mut self, xb: Tensor<3>, yb: Tensor<3>) -> (Tensor<1>, Tensor<1>) {
+        self.fused = None;
         let state = if self.stateful { self.state.take() } else { None };
         let mask = self.model().output_mask(&xb);
         let (logits, new_state) = self.model().forward(xb, state);
@@ -355,6 +365,9 @@ impl Learner {
 
     /// Logits of `x`, batch by batch, carrying state when stateful.
     fn forward_batches(&mut self, x: &Array3, batch_size: usize) -> Vec<Tensor<3>> {
+        if self.stateful {
+            self.fused = None; // the carried state moves on
+        }
         let device = self.device();
         let model = self.model().valid();
         let xs = x.to_tensor(&device).without_autodiff();
