@@ -189,6 +189,17 @@ fn check_loss_and_gradients(device: &Device, tol: Tol) {
 /// `train_on_batch` three times: stateless fixtures repeat one batch, the stateful one runs
 /// three consecutive batches with the state carried.
 fn check_adam_steps(device: &Device, tol: Tol) {
+    check_adam_steps_through(device, tol, false);
+}
+
+/// The same three steps through `fit`'s fused CPU step, where it applies (the many-to-one,
+/// seq2seq and stateful fixtures; the others take the reference step).
+#[test]
+fn adam_steps_match_keras_through_the_fused_step() {
+    check_adam_steps_through(&Device::flex().autodiff(), CPU, true);
+}
+
+fn check_adam_steps_through(device: &Device, tol: Tol, fused: bool) {
     for name in FIXTURES {
         let fx = fixture(name);
         let stateful = name == "stateful";
@@ -200,6 +211,7 @@ fn check_adam_steps(device: &Device, tol: Tol) {
         for step in 0..3 {
             let config = FitConfig::new(1, xs[step].len())
                 .with_shuffle(false)
+                .with_fused_step(fused)
                 .check()
                 .unwrap();
             let history = learner.fit(&xs[step], &ys[step], &config, &mut rng).unwrap();

@@ -30,6 +30,16 @@ fn array(v: &Value) -> lstm_lab::Array3 {
 
 #[test]
 fn loss_follows_keras_step_for_step_until_training_turns_unstable() {
+    follows_keras(false);
+}
+
+/// The same 11,500 steps through `fit`'s fused CPU step.
+#[test]
+fn loss_follows_keras_through_the_fused_step() {
+    follows_keras(true);
+}
+
+fn follows_keras(fused: bool) {
     let fx = fixture("alphabet_trajectory");
     let device = lstm_lab::device::cpu().autodiff();
     let mut learner = Learner::new(load_model(&fx, &device), false).unwrap();
@@ -37,6 +47,7 @@ fn loss_follows_keras_step_for_step_until_training_turns_unstable() {
     let keras_loss = values(&fx["loss"]);
     let config = FitConfig::new(keras_loss.len(), 1)
         .with_shuffle(false)
+        .with_fused_step(fused)
         .check()
         .unwrap();
     let history = learner
