@@ -95,8 +95,9 @@ notebooks *paths:
 notebooks-self-test:
     {{python}} tools/run_notebooks.py --self-test
 
-# Options: --rounds 3 --keras-rounds 1 --experiments echo-whole,echo-partial --rust-only
-# lstm-lab against PyTorch and Keras, interleaved rounds (results/bench.json, bench.md); not in CI.
+# Options: --rounds 3 --keras-rounds 1 --experiments echo-whole,echo-partial --frameworks jax
+# --fused-step --rust-only. lstm-lab against JAX, PyTorch and Keras, interleaved rounds
+# (results/bench.json, bench.md, when all three ran); not in CI.
 bench *args:
     cargo build --release {{cargo_features}}
     python3 tools/bench/run.py {{args}}

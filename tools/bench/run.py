@@ -6,7 +6,7 @@ compile time is measured apart and is not in its training seconds. Also runs `ls
 (the experiments' FLOPs and this CPU's GEMM rate on their shapes).
 
 Usage: run.py [--rounds 3] [--keras-rounds 1] [--experiments a,b] [--frameworks jax,pytorch,keras]
-              [--rust-only]
+              [--fused-step] [--rust-only]
 Writes results/bench.json and results/bench.md, and prints the table.
 """
 import argparse
@@ -40,9 +40,9 @@ def run_child(cmd):
         return out.read(), usage.ru_maxrss / 1024
 
 
-def ours(name, seed, binary=BIN):
+def ours(name, seed, binary=BIN, extra=()):
     with tempfile.TemporaryDirectory() as tmp:
-        _, rss = run_child([binary, "run", name, "--seed", str(seed), "--out", tmp])
+        _, rss = run_child([binary, "run", name, "--seed", str(seed), "--out", tmp, *extra])
         with open(os.path.join(tmp, f"{name}.json")) as f:
             record = json.load(f)
     outcome = record.get("outcome", record)
@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rust-only", action="store_true", help="only lstm-lab (the CI smoke test)")
     ap.add_argument("--frameworks", default="jax,pytorch,keras", help="the others to time beside lstm-lab")
+    ap.add_argument("--fused-step", action="store_true", help="time lstm-lab's runs with `--fused-step`")
     ap.add_argument("--out", default=os.path.join(ROOT, "results"))
     ap.add_argument("--baseline", help="another lstm-lab binary (say, an older commit's) to time in the same rounds")
     args = ap.parse_args()
@@ -95,7 +96,7 @@ def main():
     runs = {n: dict(ours=[], baseline=[], jax=[], pytorch=[], keras=[]) for n in names}
     for r in range(args.rounds):
         for n in names:
-            runs[n]["ours"].append(ours(n, args.seed))
+            runs[n]["ours"].append(ours(n, args.seed, extra=["--fused-step"] if args.fused_step else []))
             line = f"round {r + 1}: {n:<26} ours {runs[n]['ours'][-1]['train_seconds']:8.2f} s"
             if args.baseline:
                 runs[n]["baseline"].append(ours(n, args.seed, args.baseline))
@@ -153,7 +154,7 @@ def main():
         keras_seconds=total("keras_seconds"),
     )
     result = dict(
-        seed=args.seed, rounds=args.rounds, keras_rounds=args.keras_rounds if "keras" in others else 0,
+        seed=args.seed, rounds=args.rounds, fused_step=args.fused_step, keras_rounds=args.keras_rounds if "keras" in others else 0,
         baseline=args.baseline, jax_version=next((x["version"] for n in names for x in runs[n]["jax"]), None),
         cpu=cpu_name(), cores=os.cpu_count(), gemm_gflops_1024=floor["gemm_rate_1024"] / 1e9,
         wall_seconds=time.time() - started, experiments=rows, total=summary, runs=runs,
@@ -184,7 +185,7 @@ def markdown(r):
     fmt = lambda v, spec: "-" if v is None else format(v, spec)
     lines = [
         f"Training seconds, seed {r['seed']}, {r['cpu']} ({r['cores']} cores): lstm-lab on the CPU backend "
-        f"(one thread), JAX {r.get('jax_version', '')} jit-compiled (tools/bench/jax_experiments.py; compile "
+        f"(one thread{', `--fused-step`' if r.get('fused_step') else ''}), JAX {r.get('jax_version', '')} jit-compiled (tools/bench/jax_experiments.py; compile "
         f"seconds apart, not in its training seconds), PyTorch eager (its default threads: one per core), "
         f"Keras 3 (TensorFlow). Medians of "
         f"{r['rounds']} interleaved rounds (Keras: {r['keras_rounds']}); ratios are medians of the per-round "
