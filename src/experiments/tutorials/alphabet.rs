@@ -133,10 +133,9 @@ impl Checked<AlphabetConfig> {
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
-        let fit = FitConfig::new(self.epochs, self.batch_size)
+        let fit = options
+            .fit_config(self.epochs, self.batch_size)
             .with_shuffle(self.shuffle)
-            .with_progress(options.progress)
-            .with_fused_step(options.fused_step)
             .check()?;
         let start = Instant::now();
         let history = learner.fit(&x, &y, &fit, &mut rng)?;

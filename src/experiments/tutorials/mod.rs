@@ -277,6 +277,14 @@ impl RunOptions {
         self
     }
 
+    /// `fit`'s arguments for one `fit` call over `epochs` epochs: progress bars and the fused
+    /// step as these options ask.
+    pub(crate) fn fit_config(&self, epochs: usize, batch_size: usize) -> crate::train::FitConfig {
+        crate::train::FitConfig::new(epochs, batch_size)
+            .with_progress(self.progress)
+            .with_fused_step(self.fused_step)
+    }
+
     fn check(&self) -> Result<()> {
         if self.epochs == Some(0) {
             return Err(Error::invalid("epochs", "must be at least 1"));

@@ -97,10 +97,9 @@ impl Checked<VanillaSecondConfig> {
         let (x, y) = self.generate(&mut rng)?;
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
-        let fit = FitConfig::new(self.epochs, self.batch_size)
+        let fit = options
+            .fit_config(self.epochs, self.batch_size)
             .with_validation_split(self.validation_split)
-            .with_progress(options.progress)
-            .with_fused_step(options.fused_step)
             .check()?;
         let start = Instant::now();
         let history = learner.fit(&x, &y, &fit, &mut rng)?;
