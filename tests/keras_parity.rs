@@ -215,6 +215,9 @@ fn check_adam_steps_through(device: &Device, tol: Tol, fused: bool) {
                 .check()
                 .unwrap();
             let history = learner.fit(&xs[step], &ys[step], &config, &mut rng).unwrap();
+            // The fused step takes one LSTM layer and a softmax head, unmasked.
+            let takes_it = ["many_to_one", "seq2seq", "stateful"].contains(&name);
+            assert_eq!(learner.uses_fused_step(), fused && takes_it, "{name}: fused step");
             let d = (history.loss[0] - keras_losses[step]).abs();
             assert!(
                 d <= tol.loss,

@@ -53,6 +53,7 @@ fn follows_keras(fused: bool) {
     let history = learner
         .fit(&x, &y, &config, &mut ChaCha12Rng::seed_from_u64(0))
         .unwrap();
+    assert_eq!(learner.uses_fused_step(), fused);
     let stable = 120;
     assert_close(
         &format!("loss over the first {stable} epochs"),

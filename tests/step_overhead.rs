@@ -101,6 +101,12 @@ fn per_step_of_fit(config: ModelConfig, stateful: bool, batch: usize, fused: boo
     let before = allocations();
     let start = std::time::Instant::now();
     learner.fit(&x, &y, &fit, &mut rng).expect("a fit");
+    assert_eq!(
+        learner.uses_fused_step(),
+        fused,
+        "{}",
+        if fused { "fused" } else { "reference" }
+    );
     let steps = (400 * 3) as f64;
     let micros = start.elapsed().as_secs_f64() * 1e6 / steps;
     let allocations = (allocations() - before) as f64 / steps;

@@ -113,6 +113,12 @@ impl Learner {
         &self.optimizer
     }
 
+    /// Whether the last `fit` trained through the fused CPU step
+    /// ([`FitConfig::with_fused_step`]) and keeps its buffers for the next one.
+    pub fn uses_fused_step(&self) -> bool {
+        self.fused.is_some()
+    }
+
     /// Whether state is carried across batches.
     pub fn is_stateful(&self) -> bool {
         self.stateful
@@ -279,6 +285,7 @@ impl Learner {
             };
             if let Some(step) = fused.as_mut() {
                 self.fused_epoch(step, (&xs, &ys), config, (&validation, rows), &mut history)?;
+                bar.set_message(epoch_message(&history));
                 bar.inc(1);
                 continue;
             }
@@ -312,11 +319,7 @@ impl Learner {
                 .accuracy
                 .push(scalar(correct.expect("at least one batch")) / rows);
             self.record_validation(&validation, config.batch_size, &mut history)?;
-            bar.set_message(format!(
-                "loss {:.4} acc {:.4}",
-                history.loss.last().unwrap_or(&0.0),
-                history.accuracy.last().unwrap_or(&0.0)
-            ));
+            bar.set_message(epoch_message(&history));
             bar.inc(1);
         }
         bar.finish_and_clear();
@@ -431,6 +434,15 @@ impl Learner {
         self.model().mask_value()?;
         self.model().output_mask(&x.to_tensor(device))
     }
+}
+
+/// The progress bar's message: the last epoch's loss and accuracy.
+fn epoch_message(history: &History) -> String {
+    format!(
+        "loss {:.4} acc {:.4}",
+        history.loss.last().unwrap_or(&0.0),
+        history.accuracy.last().unwrap_or(&0.0)
+    )
 }
 
 /// The error for an epoch whose loss is not finite: the first batch whose loss is not (Keras's

@@ -2,9 +2,11 @@
 
 Written the way a JAX engineer would write them to be fast, keeping Keras's semantics:
 - Keras's LSTM (gates i, f, c, o; the input projection of every step as one product before a
-  `lax.scan` over time, unrolled: the tutorials' sequences are 1 to 50 steps), Keras's initialisers (Glorot-uniform kernels, orthogonal recurrent
-  kernels, a forget-gate bias of 1), softmax with Keras's clipped categorical cross-entropy, and
-  Keras 3's Adam rule (lr 1e-3, betas 0.9 / 0.999, epsilon 1e-7) written out;
+  `lax.scan` over time, unrolled: the tutorials' sequences are 1 to 50 steps), Keras's
+  initialisers (Glorot-uniform kernels, orthogonal recurrent kernels, a forget-gate bias of 1),
+  Keras's categorical cross-entropy in the two forms Keras 3 computes (from the logits behind a
+  softmax Dense; renormalised, clipped probabilities behind TimeDistributed), and Keras 3's
+  Adam rule (lr 1e-3, betas 0.9 / 0.999, epsilon 1e-7) written out;
 - one `jax.jit`-compiled call per Keras `fit()` call, scanning over that fit's batches (and
   epochs) with the stateful LSTM state and the optimiser state carried through the scan, the
   parameters and optimiser state donated so that each call updates them in place;
@@ -67,7 +69,7 @@ def run_jax(name, seed):
         return hs.transpose(1, 0, 2), (h, c)
 
     def forward(p, x, states, topology, n_out):
-        """Softmax probabilities and the LSTM states after the batch."""
+        """Logits and the LSTM states after the batch."""
         enc_state, dec_state = states
         seq, enc_state = lstm(p["encoder"], x, enc_state)
         if topology == "many-to-one":
@@ -77,12 +79,16 @@ def run_jax(name, seed):
         else:  # encoder-decoder: RepeatVector(n_out) of the last hidden state
             rep = jnp.repeat(enc_state[0][:, None, :], n_out, axis=1)
             out, dec_state = lstm(p["decoder"], rep, dec_state)
-        probs = jax.nn.softmax(out @ p["head"]["kernel"] + p["head"]["bias"], axis=-1)
-        return probs, (enc_state, dec_state)
+        return out @ p["head"]["kernel"] + p["head"]["bias"], (enc_state, dec_state)
 
-    def crossentropy(probs, y):
-        """Keras's categorical_crossentropy on probabilities, averaged over samples (and steps)."""
-        probs = jnp.clip(probs, 1e-7, 1.0 - 1e-7)
+    def crossentropy(logits, y):
+        """Keras's categorical_crossentropy as Keras 3 computes it, averaged over samples (and
+        steps): from the logits behind a `Dense(softmax)`, from the renormalised, clipped
+        probabilities behind `TimeDistributed` (see lstm-lab's `models::Loss`)."""
+        if topology == "many-to-one":
+            return jnp.mean(-jnp.sum(y * jax.nn.log_softmax(logits, axis=-1), axis=-1))
+        probs = jax.nn.softmax(logits, axis=-1)
+        probs = jnp.clip(probs / jnp.sum(probs, axis=-1, keepdims=True), 1e-7, 1.0 - 1e-7)
         return jnp.mean(-jnp.sum(y * jnp.log(probs), axis=-1))
 
     def adam(p, g, opt):
@@ -99,8 +105,8 @@ def run_jax(name, seed):
         """One Keras fit: a scan over its batches `xs [n, batch, ...]`, `ys [n, batch, ...]`."""
 
         def loss_fn(p, states, x, y):
-            probs, states = forward(p, x, states, topology, n_out)
-            return crossentropy(probs, y), states
+            logits, states = forward(p, x, states, topology, n_out)
+            return crossentropy(logits, y), states
 
         grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
 
@@ -124,7 +130,8 @@ def run_jax(name, seed):
         return ((z, z), (z, z))
 
     def predict(p, x, states, topology, n_out):
-        return forward(p, x, states, topology, n_out)
+        logits, states = forward(p, x, states, topology, n_out)
+        return jax.nn.softmax(logits, axis=-1), states
 
     # ---------------------------------------------------------------- the experiment
     kind = s["kind"]
@@ -165,12 +172,18 @@ def run_jax(name, seed):
     steps = 0
     if kind in ("randint", "echo", "index"):
         if kind == "randint":
-            data, rounds, batch = (lambda: ex.randint_data(rng, s)), s["fits"], s["batch"]
+            draw, rounds, batch = (lambda r: ex.randint_data(r, s)), s["fits"], s["batch"]
         elif kind == "echo":
-            data, rounds, batch = (lambda: ex.echo_data(rng, s)), s["epochs"], s["batch"]
+            draw, rounds, batch = (lambda r: ex.echo_data(r, s)), s["epochs"], s["batch"]
         else:
-            data, rounds, batch = (lambda: ex.index_data(rng, s)), s["fits"], 1
-        x, y = data()
+            draw, rounds, batch = (lambda r: ex.index_data(r, s)), s["fits"], 1
+
+        def data():
+            return draw(rng)
+
+        # The compiled call's shapes, from a generator of their own: `rng` draws exactly what
+        # the PyTorch version's does.
+        x, y = draw(np.random.default_rng(0))
         shapes = batches(x, target(y), batch)
         fit_c = compiled(fit, params, opt, *shapes)
         start = time.perf_counter()

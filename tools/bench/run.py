@@ -181,15 +181,27 @@ def cpu_name():
     return "unknown"
 
 
+def others_described(r):
+    """The other frameworks that ran, in words ("-" in the table for the ones that did not)."""
+    ran = {f for x in r["experiments"] for f, key in
+           (("jax", "jax_seconds"), ("pytorch", "pytorch_seconds"), ("keras", "keras_seconds")) if x[key] is not None}
+    words = {
+        "jax": f"JAX {r.get('jax_version')} jit-compiled (tools/bench/jax_experiments.py; compile seconds apart, "
+               "not in its training seconds)",
+        "pytorch": "PyTorch eager (its default threads: one per core)",
+        "keras": "Keras 3 (TensorFlow)",
+    }
+    return [words[f] for f in ("jax", "pytorch", "keras") if f in ran] or ["no other framework"]
+
+
 def markdown(r):
     fmt = lambda v, spec: "-" if v is None else format(v, spec)
     lines = [
         f"Training seconds, seed {r['seed']}, {r['cpu']} ({r['cores']} cores): lstm-lab on the CPU backend "
-        f"(one thread{', `--fused-step`' if r.get('fused_step') else ''}), JAX {r.get('jax_version', '')} jit-compiled (tools/bench/jax_experiments.py; compile "
-        f"seconds apart, not in its training seconds), PyTorch eager (its default threads: one per core), "
-        f"Keras 3 (TensorFlow). Medians of "
-        f"{r['rounds']} interleaved rounds (Keras: {r['keras_rounds']}); ratios are medians of the per-round "
-        f"ratios. GEMM: this CPU's single-thread rate on the experiment's own matrix shapes "
+        f"(one thread{', `--fused-step`' if r.get('fused_step') else ''}); "
+        + "; ".join(others_described(r))
+        + f". Medians of {r['rounds']} interleaved rounds (Keras: {r['keras_rounds']}); ratios are medians "
+        f"of the per-round ratios. GEMM: this CPU's single-thread rate on the experiment's own matrix shapes "
         f"({r['gemm_gflops_1024']:.0f} GFLOP/s on 1024^3); share = FLOPs / our seconds / GEMM rate.",
         "",
         "| experiment | lstm-lab s | JAX s | JAX compile s | PyTorch s | Keras s | JAX / ours | PyTorch / ours | Keras / ours | steps/s | peak MiB | GFLOP | GFLOP/s | GEMM GFLOP/s | share |",

@@ -245,9 +245,10 @@ impl Checked<AlphabetStatefulConfig> {
         let mut rng = ChaCha12Rng::seed_from_u64(options.seed);
         let model = self.model()?.init(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, true)?;
-        let fit = FitConfig::new(1, 1)
+        let fit = options
+            .fit_config(1, 1)
+            .with_progress(false)
             .with_shuffle(false)
-            .with_fused_step(options.fused_step)
             .check()?;
         let bar = crate::progress::progress_bar(options.progress, self.epochs as u64, "epochs");
         let mut history = crate::train::History::default();

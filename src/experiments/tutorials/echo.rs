@@ -264,9 +264,10 @@ impl Checked<EchoConfig> {
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.epochs,
-            FitConfig::new(1, self.batch_size)
+            options
+                .fit_config(1, self.batch_size)
+                .with_progress(false)
                 .with_shuffle(false)
-                .with_fused_step(options.fused_step)
                 .check()?,
             &mut rng,
             options.progress,

@@ -277,8 +277,9 @@ impl RunOptions {
         self
     }
 
-    /// `fit`'s arguments for one `fit` call over `epochs` epochs: progress bars and the fused
-    /// step as these options ask.
+    /// `fit`'s arguments for one `fit` call over `epochs` epochs: the progress bar and the fused
+    /// step as these options ask (the loops of many one-epoch fits draw their own bar and turn
+    /// `fit`'s off).
     pub(crate) fn fit_config(&self, epochs: usize, batch_size: usize) -> crate::train::FitConfig {
         crate::train::FitConfig::new(epochs, batch_size)
             .with_progress(self.progress)

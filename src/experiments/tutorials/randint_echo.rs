@@ -101,9 +101,10 @@ impl Checked<RandintEchoConfig> {
         let (history, train_seconds) = fit_on_fresh(
             &mut learner,
             self.fits,
-            FitConfig::new(1, self.batch_size)
+            options
+                .fit_config(1, self.batch_size)
+                .with_progress(false)
                 .with_shuffle(self.shuffle)
-                .with_fused_step(options.fused_step)
                 .check()?,
             &mut rng,
             options.progress,

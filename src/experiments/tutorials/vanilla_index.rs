@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::metrics::accuracy_percent;
 use crate::models::{LstmModel, ModelConfig, Topology};
 use crate::progress::progress_bar;
-use crate::train::{FitConfig, History, Learner};
+use crate::train::{History, Learner};
 use burn::tensor::Device;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
@@ -122,8 +122,9 @@ impl Checked<VanillaIndexConfig> {
         let model = self.init_model(&mut rng, &device.clone().autodiff())?;
         let mut learner = Learner::new(model, false)?;
         // One Adam step per fit: the tutorial's one example is one batch.
-        let fit = FitConfig::new(1, self.examples_per_fit)
-            .with_fused_step(options.fused_step)
+        let fit = options
+            .fit_config(1, self.examples_per_fit)
+            .with_progress(false)
             .check()?;
         let bar = progress_bar(options.progress, self.fits as u64, "fits");
         let mut history = History::default();

@@ -4,10 +4,11 @@
 //! through time, then Keras's Adam on all five parameters, on plain `f32` buffers.
 //!
 //! It is the arithmetic of `Learner::train_step` without the autodiff graph, the op dispatch and
-//! the per-op tensors: the same kernels for the LSTM ([`cpu::forward`], [`cpu::backward`]) and
-//! for Adam ([`adam`]), and hand-written head and loss gradients (derived below). Its bits are
-//! not the reference step's (the head's products and the softmax are summed in another order),
-//! so it is compared with it within a tolerance (`tests/fused_step.rs`).
+//! the per-op tensors: the same kernels for the LSTM ([`cpu::forward_into`],
+//! [`cpu::backward_into`]) and for Adam ([`adam`]), and hand-written head and loss gradients
+//! (derived below). Its bits are not the reference step's (the head's products and the softmax
+//! are summed in another order), so it is compared with it within a tolerance
+//! (`tests/fused_step.rs`).
 //!
 //! The loss gradients, per output row `z` (logits), one-hot or soft target `y`, `p = softmax(z)`:
 //!
@@ -59,7 +60,7 @@ pub(crate) type Params = [Vec<f32>; 5];
 
 /// Parameters, Adam's moments and step count, the carried state, and the buffers one step needs,
 /// allocated once and reused by every step.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct FusedStep {
     model: StepModel,
     adam: AdamHyper,
@@ -92,6 +93,17 @@ pub(crate) struct FusedStep {
     /// The LSTM backward's buffers and its weight gradients.
     work: BackwardWork,
     lstm_grads: Grads,
+}
+
+/// The model and the step count, not the buffers.
+impl std::fmt::Debug for FusedStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FusedStep")
+            .field("model", &self.model)
+            .field("iterations", &self.iterations)
+            .field("carries_state", &self.state.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl FusedStep {
@@ -142,6 +154,13 @@ impl FusedStep {
         let b = batch;
         let t = x.len() / (b * d_input);
         let rows = if every_step { b * t } else { b };
+        // `Learner::fit` checked the data before any step; these restate what the step relies on.
+        debug_assert_eq!(x.len(), b * t * d_input, "x is [batch, steps, d_input]");
+        debug_assert_eq!(y.len(), rows * k, "y is [batch, out_steps, classes]");
+        debug_assert!(
+            !carry || self.state.as_ref().is_none_or(|(h, _)| h.len() == b * u),
+            "a carried state is [batch, units]"
+        );
         let dims = Dims {
             batch: b,
             steps: t,
