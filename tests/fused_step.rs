@@ -85,7 +85,12 @@ fn fit(case: &Case, fused: bool) -> (Learner, History) {
 
 fn largest_difference(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+    // A NaN on either side is an infinite difference, so that no comparison passes it.
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .map(|d| if d.is_nan() { f32::INFINITY } else { d })
+        .fold(0.0, f32::max)
 }
 
 fn check(case: &Case) {

@@ -68,26 +68,18 @@ impl Learner {
         ];
         let adam = self.optimizer();
         let ids = self.param_ids();
-        let moment = |i: usize, which: usize| -> Option<Vec<f32>> {
-            match adam.moments(&ids[i]) {
-                Some(mv) => values(if which == 0 { mv.0.clone() } else { mv.1.clone() }),
-                None => Some(vec![0.0; params[i].len()]),
-            }
+        // Adam's first (`which == 0`) or second moments of the five parameters, zeros before
+        // the first step.
+        let moments = |which: usize| -> Option<Params> {
+            let all: Vec<Vec<f32>> = (0..5)
+                .map(|i| match adam.moments(&ids[i]) {
+                    Some((m, v)) => values(if which == 0 { m.clone() } else { v.clone() }),
+                    None => Some(vec![0.0; params[i].len()]),
+                })
+                .collect::<Option<_>>()?;
+            all.try_into().ok()
         };
-        let m: Params = [
-            moment(0, 0)?,
-            moment(1, 0)?,
-            moment(2, 0)?,
-            moment(3, 0)?,
-            moment(4, 0)?,
-        ];
-        let v: Params = [
-            moment(0, 1)?,
-            moment(1, 1)?,
-            moment(2, 1)?,
-            moment(3, 1)?,
-            moment(4, 1)?,
-        ];
+        let (m, v) = (moments(0)?, moments(1)?);
         let state = match self.state() {
             Some(layers) => {
                 let first = layers.first()?;
