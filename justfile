@@ -47,7 +47,22 @@ study *args:
 keras-study *args:
     python3 -m venv .venv-keras
     .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt
-    .venv-keras/bin/python tools/keras_study.py {{args}}
+    .venv-keras/bin/python tools/seed_study.py --framework keras {{args}}
+
+# The tutorials' own Keras programs (tools/tutorial_programs.py), 5 seeds of each, against the
+# rewrite's Keras runs (datasets/keras-tutorial/runs/, then `--merge`).
+tutorial-programs *args:
+    python3 -m venv .venv-keras
+    .venv-keras/bin/pip install --quiet -r tools/requirements-keras.txt
+    .venv-keras/bin/python tools/seed_study.py --framework tutorial --seeds 5 --slow-seeds 5 {{args}}
+
+# `just torch-study --merge` gathers them into datasets/torch/study.json.
+# Options: --seeds 20 --slow-seeds 20 --experiments alphabet-2step,echo-whole --first-seed 1
+# PyTorch (its own initialisers and Adam defaults) over many seeds (datasets/torch/runs/, then study.json).
+torch-study *args:
+    python3 -m venv .venv-torch
+    .venv-torch/bin/pip install --quiet -r tools/bench/requirements-torch.txt
+    .venv-torch/bin/python tools/seed_study.py --framework torch {{args}}
 
 # evcxr's Jupyter kernel (cargo), the Jupyter client pieces (.venv), then lstm_lab built for the notebooks (target/evcxr), with progress, so that no notebook's
 # first cell waits for Burn and polars to compile.
@@ -96,7 +111,7 @@ notebooks-self-test:
     {{python}} tools/run_notebooks.py --self-test
 
 # Options: --rounds 3 --keras-rounds 1 --experiments echo-whole,echo-partial --frameworks jax
-# --fused-step --rust-only. lstm-lab against JAX, PyTorch and Keras, interleaved rounds
+# --reference-step --rust-only. lstm-lab against JAX, PyTorch and Keras, interleaved rounds
 # (results/bench.json, bench.md, when all three ran); not in CI.
 bench *args:
     cargo build --release {{cargo_features}}

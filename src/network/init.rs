@@ -4,6 +4,7 @@
 //! depend on the seed alone, so the CPU and wgpu backends start from the same numbers.
 
 use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
 
 /// `glorot_uniform`: U(-l, l) with `l = sqrt(6 / (fan_in + fan_out))`, for a `[fan_in, fan_out]`
 /// matrix, row-major.
@@ -22,7 +23,7 @@ pub fn orthogonal<R: Rng>(rng: &mut R, rows: usize, cols: usize) -> Vec<f32> {
     let (tall, narrow) = (rows.max(cols), rows.min(cols));
     // Columns of the [tall, narrow] normal matrix, orthonormalised in turn.
     let mut q: Vec<Vec<f64>> = (0..narrow)
-        .map(|_| (0..tall).map(|_| standard_normal(rng)).collect())
+        .map(|_| (0..tall).map(|_| rng.sample(StandardNormal)).collect())
         .collect();
     for j in 0..narrow {
         for k in 0..j {
@@ -42,13 +43,6 @@ pub fn orthogonal<R: Rng>(rng: &mut R, rows: usize, cols: usize) -> Vec<f32> {
         }
     }
     out
-}
-
-/// One standard-normal draw (Box-Muller).
-pub fn standard_normal<R: Rng>(rng: &mut R) -> f64 {
-    let u1: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
 #[cfg(test)]

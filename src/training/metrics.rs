@@ -1,8 +1,6 @@
-//! Accuracy, the confusion matrix (through linfa) and the tutorials' own printouts.
+//! Accuracy, the confusion matrix and the tutorials' own printouts.
 
 use crate::error::{Error, Result};
-use linfa::prelude::ToConfusionMatrix;
-use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 
 /// Percentage of positions where `predicted` equals `expected` (token accuracy).
@@ -33,14 +31,14 @@ pub struct Confusion {
     /// Per class: correct / occurrences of that class, in percent; `None` for a class that never
     /// occurs in the truth.
     pub per_class_accuracy: Vec<Option<f64>>,
-    /// Overall accuracy in percent (linfa's `ConfusionMatrix::accuracy`).
+    /// Overall accuracy in percent: the diagonal's count over all the counts, in f64.
     pub accuracy: f64,
 }
 
 impl Confusion {
     /// Builds the matrix from true and predicted class indices in `0..labels.len()`.
     ///
-    /// The overall accuracy is linfa's `ConfusionMatrix::accuracy`; per class it is the
+    /// The overall accuracy is [`accuracy_percent`] of the same labels; per class it is the
     /// diagonal count over the class's row of `counts`.
     pub fn new(truth: &[usize], predicted: &[usize], labels: Vec<String>) -> Result<Self> {
         if truth.len() != predicted.len() || truth.is_empty() {
@@ -70,14 +68,11 @@ impl Confusion {
                 (occurrences > 0).then(|| 100.0 * row[class] as f64 / occurrences as f64)
             })
             .collect();
-        let cm = Array1::from(predicted.to_vec())
-            .confusion_matrix(Array1::from(truth.to_vec()))
-            .map_err(|e| Error::invalid("confusion matrix", e.to_string()))?;
         Ok(Self {
             labels,
             counts,
             per_class_accuracy,
-            accuracy: 100.0 * cm.accuracy() as f64,
+            accuracy: accuracy_percent(truth, predicted)?,
         })
     }
 }

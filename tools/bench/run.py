@@ -6,7 +6,7 @@ compile time is measured apart and is not in its training seconds. Also runs `ls
 (the experiments' FLOPs and this CPU's GEMM rate on their shapes).
 
 Usage: run.py [--rounds 3] [--keras-rounds 1] [--experiments a,b] [--frameworks jax,pytorch,keras]
-              [--fused-step] [--rust-only]
+              [--reference-step] [--rust-only]
 Writes results/bench.json and results/bench.md, and prints the table.
 """
 import argparse
@@ -69,7 +69,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rust-only", action="store_true", help="only lstm-lab (the CI smoke test)")
     ap.add_argument("--frameworks", default="jax,pytorch,keras", help="the others to time beside lstm-lab")
-    ap.add_argument("--fused-step", action="store_true", help="time lstm-lab's runs with `--fused-step`")
+    ap.add_argument("--reference-step", action="store_true", help="time lstm-lab's runs with `--reference-step` (Burn's autodiff step, not the fused one)")
     ap.add_argument("--out", default=os.path.join(ROOT, "results"))
     ap.add_argument("--baseline", help="another lstm-lab binary (say, an older commit's) to time in the same rounds")
     args = ap.parse_args()
@@ -96,7 +96,7 @@ def main():
     runs = {n: dict(ours=[], baseline=[], jax=[], pytorch=[], keras=[]) for n in names}
     for r in range(args.rounds):
         for n in names:
-            runs[n]["ours"].append(ours(n, args.seed, extra=["--fused-step"] if args.fused_step else []))
+            runs[n]["ours"].append(ours(n, args.seed, extra=["--reference-step"] if args.reference_step else []))
             line = f"round {r + 1}: {n:<26} ours {runs[n]['ours'][-1]['train_seconds']:8.2f} s"
             if args.baseline:
                 runs[n]["baseline"].append(ours(n, args.seed, args.baseline))
@@ -154,7 +154,7 @@ def main():
         keras_seconds=total("keras_seconds"),
     )
     result = dict(
-        seed=args.seed, rounds=args.rounds, fused_step=args.fused_step, keras_rounds=args.keras_rounds if "keras" in others else 0,
+        seed=args.seed, rounds=args.rounds, reference_step=args.reference_step, keras_rounds=args.keras_rounds if "keras" in others else 0,
         baseline=args.baseline, jax_version=next((x["version"] for n in names for x in runs[n]["jax"]), None),
         cpu=cpu_name(), cores=os.cpu_count(), gemm_gflops_1024=floor["gemm_rate_1024"] / 1e9,
         wall_seconds=time.time() - started, experiments=rows, total=summary, runs=runs,
@@ -198,7 +198,7 @@ def markdown(r):
     fmt = lambda v, spec: "-" if v is None else format(v, spec)
     lines = [
         f"Training seconds, seed {r['seed']}, {r['cpu']} ({r['cores']} cores): lstm-lab on the CPU backend "
-        f"(one thread{', `--fused-step`' if r.get('fused_step') else ''}); "
+        f"(one thread, {'the reference step (`--reference-step`)' if r.get('reference_step') else 'the fused training step'}); "
         + "; ".join(others_described(r))
         + f". Medians of {r['rounds']} interleaved rounds (Keras: {r['keras_rounds']}); ratios are medians "
         f"of the per-round ratios. GEMM: this CPU's single-thread rate on the experiment's own matrix shapes "

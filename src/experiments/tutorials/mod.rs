@@ -236,8 +236,9 @@ pub struct RunOptions {
     /// Multiplies echo-partial's batch (and its samples per epoch: `batch_scale` fresh sequences
     /// per epoch) to measure where a GPU starts to win. 1 is the tutorial.
     pub batch_scale: usize,
-    /// Trains through the fused CPU step where it applies
-    /// ([`FitConfig::with_fused_step`](crate::train::FitConfig::with_fused_step)).
+    /// Trains through the fused CPU step where it applies (default: true; false takes the
+    /// reference step, see
+    /// [`FitConfig::with_fused_step`](crate::train::FitConfig::with_fused_step)).
     pub fused_step: bool,
 }
 
@@ -249,7 +250,7 @@ impl RunOptions {
             epochs: None,
             progress: false,
             batch_scale: 1,
-            fused_step: false,
+            fused_step: true,
         }
     }
 
@@ -271,7 +272,8 @@ impl RunOptions {
         self
     }
 
-    /// Trains through the fused CPU step where it applies.
+    /// Trains through the fused CPU step where it applies (true, the default) or through the
+    /// reference step everywhere (false).
     pub fn with_fused_step(mut self, fused: bool) -> Self {
         self.fused_step = fused;
         self

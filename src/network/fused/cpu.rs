@@ -21,6 +21,13 @@ pub struct Dims {
     pub units: usize,
 }
 
+impl Dims {
+    /// `(batch, steps, d_input, units)`: the names the kernels' index arithmetic uses.
+    fn sizes(self) -> (usize, usize, usize, usize) {
+        (self.batch, self.steps, self.d_input, self.units)
+    }
+}
+
 /// What the forward pass returns and keeps for the backward pass.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
@@ -62,12 +69,7 @@ pub fn forward(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32]) ->
 
 /// [`forward`] into the buffers of `trace`, reusing their allocations.
 pub fn forward_into(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32], trace: &mut Trace) {
-    let Dims {
-        batch: b,
-        steps: t,
-        d_input: d,
-        units: u,
-    } = dims;
+    let (b, t, d, u) = dims.sizes();
     let g4 = 4 * u;
     let Trace {
         output,
@@ -137,12 +139,7 @@ impl pulp::WithSimd for ForwardSteps<'_> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        let Dims {
-            batch: b,
-            steps: t,
-            units: u,
-            ..
-        } = self.dims;
+        let (b, t, _, u) = self.dims.sizes();
         let g4 = 4 * u;
         let Self {
             gates,
@@ -238,12 +235,7 @@ pub fn backward_into(
     work: &mut BackwardWork,
     grads: &mut Grads,
 ) {
-    let Dims {
-        batch: b,
-        steps: t,
-        d_input: d,
-        units: u,
-    } = dims;
+    let (b, t, d, u) = dims.sizes();
     let g4 = 4 * u;
     let BackwardWork {
         dz,
@@ -344,12 +336,7 @@ impl pulp::WithSimd for BackwardSteps<'_> {
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        let Dims {
-            batch: b,
-            steps: t,
-            units: u,
-            ..
-        } = self.dims;
+        let (b, t, _, u) = self.dims.sizes();
         let g4 = 4 * u;
         let Self {
             grad_output,

@@ -3,7 +3,7 @@
 
 use super::Needs;
 use super::cpu::{self, Dims, Weights};
-use super::math::{adam, simd};
+use super::math::adam;
 use super::{AdamTensors, ForwardCache, FusedOps, LstmGrads, LstmInputs, LstmKernels};
 use burn::backend::TensorMetadata;
 use burn::backend::flex::{Flex, FlexTensor};
@@ -79,13 +79,7 @@ impl FusedOps for Flex {
                 m.storage_mut::<f32>(),
                 v.storage_mut::<f32>(),
             );
-            simd(Adam {
-                param: p,
-                m: ms,
-                v: vs,
-                grad: &grad,
-                hyper: [alpha, beta_1, beta_2, epsilon],
-            });
+            adam(p, ms, vs, &grad, [alpha, beta_1, beta_2, epsilon]);
         }
         AdamTensors { param, m, v }
     }
@@ -160,27 +154,5 @@ impl LstmKernels for Flex {
                 .state
                 .then(|| [tensor(g.h0, [batch, units]), tensor(g.c0, [batch, units])]),
         }
-    }
-}
-
-/// The fused Adam update, compiled for the CPU's SIMD by [`simd`].
-struct Adam<'a> {
-    param: &'a mut [f32],
-    m: &'a mut [f32],
-    v: &'a mut [f32],
-    grad: &'a [f32],
-    /// alpha, beta_1, beta_2, epsilon.
-    hyper: [f32; 4],
-}
-
-impl pulp::WithSimd for Adam<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) {
-        let [alpha, beta_1, beta_2, epsilon] = self.hyper;
-        adam(
-            self.param, self.m, self.v, self.grad, alpha, beta_1, beta_2, epsilon,
-        );
     }
 }

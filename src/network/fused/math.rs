@@ -130,25 +130,44 @@ pub fn cell_backward(
     }
 }
 
-/// Keras's Adam update of one parameter tensor, in place:
-/// `m += (g - m)(1 - b1)`, `v += (g^2 - v)(1 - b2)`, `theta -= alpha m / (sqrt(v) + eps)`.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-pub fn adam(
-    theta: &mut [f32],
-    m: &mut [f32],
-    v: &mut [f32],
-    grad: &[f32],
-    alpha: f32,
-    beta_1: f32,
-    beta_2: f32,
-    epsilon: f32,
-) {
-    let (one_b1, one_b2) = (1.0 - beta_1, 1.0 - beta_2);
-    for (((p, m), v), &g) in theta.iter_mut().zip(m).zip(v).zip(grad) {
-        *m += (g - *m) * one_b1;
-        *v += (g * g - *v) * one_b2;
-        *p -= (*m * alpha) / (v.sqrt() + epsilon);
+/// Keras's Adam update of one parameter tensor, in place, compiled for the CPU's SIMD by
+/// [`simd`]: `m += (g - m)(1 - b1)`, `v += (g^2 - v)(1 - b2)`,
+/// `theta -= alpha m / (sqrt(v) + eps)`, with `hyper = [alpha, beta_1, beta_2, epsilon]`.
+///
+/// Every element is updated on its own by the same IEEE operations, so the vector width does
+/// not change a bit.
+pub fn adam(theta: &mut [f32], m: &mut [f32], v: &mut [f32], grad: &[f32], hyper: [f32; 4]) {
+    simd(Adam {
+        theta,
+        m,
+        v,
+        grad,
+        hyper,
+    });
+}
+
+/// [`adam`]'s loop, inlined into the SIMD dispatch.
+struct Adam<'a> {
+    theta: &'a mut [f32],
+    m: &'a mut [f32],
+    v: &'a mut [f32],
+    grad: &'a [f32],
+    hyper: [f32; 4],
+}
+
+impl pulp::WithSimd for Adam<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let [alpha, beta_1, beta_2, epsilon] = self.hyper;
+        let (one_b1, one_b2) = (1.0 - beta_1, 1.0 - beta_2);
+        let Self { theta, m, v, .. } = self;
+        for (((p, m), v), &g) in theta.iter_mut().zip(m).zip(v).zip(self.grad) {
+            *m += (g - *m) * one_b1;
+            *v += (g * g - *v) * one_b2;
+            *p -= (*m * alpha) / (v.sqrt() + epsilon);
+        }
     }
 }
 

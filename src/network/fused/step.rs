@@ -312,7 +312,7 @@ impl FusedStep {
             .zip(&mut self.v)
             .zip(grads)
         {
-            adam(p, m, v, g, alpha, beta_1, beta_2, epsilon);
+            adam(p, m, v, g, [alpha, beta_1, beta_2, epsilon]);
         }
         (loss_sum * scale, correct)
     }
