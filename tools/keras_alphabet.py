@@ -1,7 +1,7 @@
 """Real Keras 3 on the alphabet tutorial (003): the loss trajectory that tests/keras_trajectory.rs
 follows from Keras's own initial weights. `just fixtures` runs it:
 keras_alphabet.py trajectory datasets/keras/alphabet_trajectory.json
-(The alphabet's accuracy over many seeds is tools/keras_study.py's.)"""
+(The alphabet's accuracy over many seeds is tools/seed_study.py's.)"""
 import os
 import sys
 

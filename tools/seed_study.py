@@ -1,19 +1,23 @@
-"""Real Keras 3 over many seeds: the distribution `lstm-lab study` compares the port with.
+"""Real Keras 3, or PyTorch, over many seeds: the distributions `lstm-lab study` compares the port
+with; and the tutorials' own Keras programs (tools/tutorial_programs.py, `--framework tutorial`),
+the check on the Keras rewrite.
 
-Each (experiment, seed) runs in a fresh process through tools/bench/experiments.py's Keras
-version of the experiment (the tutorial's model, sizes, batches, epochs and statefulness; the same
-evaluation as lstm-lab's). Every finished run is written at once to its own file,
-datasets/keras/runs/EXPERIMENT/seed-NNN.json (written to a temporary name, then renamed), with the
-host and the versions it ran on. Runs whose file exists are skipped, so an interrupted study
-resumes where it stopped, and several processes (different --experiments or --first-seed) can run
-side by side without losing each other's runs. `--merge` gathers every run file (and the runs
-already in the merged file) into datasets/keras/study.json, the file lstm-lab reads.
+Each (experiment, seed) runs in a fresh process through tools/bench/experiments.py's version of
+the experiment in that framework (the tutorial's model, sizes, batches, epochs and statefulness;
+the same evaluation as lstm-lab's; PyTorch with its own initialisers and Adam defaults). Every
+finished run is written at once to its own file, datasets/DIR/runs/EXPERIMENT/seed-NNN.json (DIR:
+keras, torch, or keras-tutorial)
+(written to a temporary name, then renamed), with the host and the versions it ran on. Runs whose
+file exists are skipped, so an interrupted study resumes where it stopped, and several processes
+(different --experiments or --first-seed) can run side by side without losing each other's runs.
+`--merge` gathers every run file (and the runs already in the merged file) into
+datasets/DIR/study.json, the file lstm-lab reads.
 
-Usage: keras_study.py [--runs datasets/keras/runs] [--seeds 20] [--slow-seeds 20]
-                      [--experiments a,b] [--first-seed 1]
-       keras_study.py --merge [--out datasets/keras/study.json]
+Usage: seed_study.py [--framework keras|torch|tutorial] [--seeds 20] [--slow-seeds 20]
+                     [--experiments a,b] [--first-seed 1]
+       seed_study.py [--framework keras|torch|tutorial] --merge
 
---slow-seeds applies to the two experiments that take 5-12 minutes a seed on 2 cores
+--slow-seeds applies to the two experiments that take 5-12 minutes a seed in Keras on 2 cores
 (randint-echo, echo-partial); --seeds to the others (1-3 minutes a seed).
 """
 import argparse
@@ -33,6 +37,24 @@ from run import cpu_name  # noqa: E402
 
 SLOW = ("randint-echo", "echo-partial")
 FIELDS = ("experiment", "seed", "accuracy", "last_fit_accuracy", "train_seconds")
+# The versions each framework's runs record (all runs of one merged file share them).
+VERSIONS = {"keras": ("keras", "tensorflow"), "torch": ("torch",), "tutorial": ("keras", "tensorflow")}
+# The experiments tools/tutorial_programs.py has (003's alphabet matches the rewrite seed for seed).
+TUTORIAL_EXPERIMENTS = ("randint-echo", "vanilla-index", "echo-whole", "echo-partial", "vanilla-second")
+# Where each framework's runs go, under datasets/.
+DIRS = {"keras": "keras", "torch": "torch", "tutorial": "keras-tutorial"}
+ABOUT = {
+    "keras": "Real Keras runs of the eight experiments (tools/seed_study.py via tools/bench/experiments.py), "
+    "one process per seed: accuracy is the same evaluation as lstm-lab's outcome.accuracy, last_fit_accuracy "
+    "the training accuracy Keras logged for the last epoch or fit.",
+    "tutorial": "The tutorials' own Keras programs with the fewest changes Keras 3 needs (tools/tutorial_programs.py, "
+    "via tools/seed_study.py), one process per seed: accuracy is the rewrite's evaluation (20 new sequences for 000 and "
+    "002, the tutorial's own for 001 and 004), last_fit_accuracy the training accuracy Keras logged for the last fit.",
+    "torch": "PyTorch runs of the eight experiments as a PyTorch user writes them (nn.LSTM and nn.Linear with "
+    "PyTorch's initialisers, torch.optim.Adam's defaults; tools/seed_study.py via tools/bench/experiments.py), "
+    "one process per seed: accuracy is the same evaluation as lstm-lab's outcome.accuracy, last_fit_accuracy "
+    "the training accuracy over the last epoch's or fit's batches as they were trained.",
+}
 
 
 def write_json(path, value):
@@ -49,9 +71,9 @@ def run_path(runs, name, seed):
     return os.path.join(runs, name, f"seed-{seed:03}.json")
 
 
-def merge(runs_dir, out):
+def merge(framework, runs_dir, out):
     """study.json's runs plus every run file, one run per (experiment, seed), run files first."""
-    study = {"runs": []}
+    study = {"_about": ABOUT[framework], "runs": []}
     if os.path.exists(out):
         with open(out) as f:
             study = json.load(f)
@@ -62,11 +84,11 @@ def merge(runs_dir, out):
             run = json.load(f)
         runs[(run["experiment"], run["seed"])] = {k: run[k] for k in FIELDS}
         hosts.add(run["host"]["cpu"])
-        versions.add((run["keras"], run["tensorflow"]))
+        versions.add(tuple(run[k] for k in VERSIONS[framework]))
     if len(versions) > 1:
-        sys.exit(f"run files from several Keras versions: {sorted(versions)}")
+        sys.exit(f"run files from several {framework} versions: {sorted(versions)}")
     if versions:
-        study["keras"], study["tensorflow"] = versions.pop()
+        study.update(zip(VERSIONS[framework], versions.pop()))
     if hosts:
         study["machine"] = "; ".join(sorted(hosts | {study.get("machine", "")} - {""}))
     study["runs"] = sorted(runs.values(), key=lambda r: (list(EXPERIMENTS).index(r["experiment"]), r["seed"]))
@@ -77,25 +99,39 @@ def merge(runs_dir, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", default=os.path.join(ROOT, "datasets", "keras", "runs"))
-    parser.add_argument("--out", default=os.path.join(ROOT, "datasets", "keras", "study.json"))
+    parser.add_argument("--framework", choices=sorted(VERSIONS), default="keras")
+    parser.add_argument("--runs", help="default: datasets/FRAMEWORK/runs")
+    parser.add_argument("--out", help="default: datasets/FRAMEWORK/study.json")
     parser.add_argument("--merge", action="store_true", help="gather the run files into --out and stop")
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--slow-seeds", type=int, default=20)
     parser.add_argument("--first-seed", type=int, default=1)
-    parser.add_argument("--experiments", default=",".join(EXPERIMENTS))
+    parser.add_argument("--experiments", help="comma-separated (default: all eight; with --framework tutorial, the five it has)")
     args = parser.parse_args()
+    args.runs = args.runs or os.path.join(ROOT, "datasets", DIRS[args.framework], "runs")
+    args.out = args.out or os.path.join(ROOT, "datasets", DIRS[args.framework], "study.json")
     if args.merge:
-        merge(args.runs, args.out)
+        merge(args.framework, args.runs, args.out)
         return
+    if args.experiments is None:
+        args.experiments = ",".join(EXPERIMENTS if args.framework != "tutorial" else TUTORIAL_EXPERIMENTS)
     names = [n for n in args.experiments.split(",") if n]
     unknown = [n for n in names if n not in EXPERIMENTS]
     if unknown:
         sys.exit(f"unknown experiment(s) {', '.join(unknown)}; known: {', '.join(EXPERIMENTS)}")
 
-    import keras
-    import tensorflow as tf
+    missing = [n for n in names if args.framework == "tutorial" and n not in TUTORIAL_EXPERIMENTS]
+    if missing:
+        sys.exit(f"no tutorial program for {', '.join(missing)}; known: {', '.join(TUTORIAL_EXPERIMENTS)}")
+    if args.framework in ("keras", "tutorial"):
+        import keras
+        import tensorflow as tf
 
+        versions = dict(keras=keras.__version__, tensorflow=tf.__version__)
+    else:
+        import torch
+
+        versions = dict(torch=torch.__version__)
     done = set()
     if os.path.exists(args.out):
         with open(args.out) as f:
@@ -113,13 +149,16 @@ def main():
         if os.path.exists(run_path(args.runs, name, seed)):  # another process finished it meanwhile
             continue
         start = time.time()
-        cmd = [sys.executable, os.path.join(HERE, "bench", "experiments.py"), "keras", name, str(seed)]
+        if args.framework == "tutorial":
+            cmd = [sys.executable, os.path.join(HERE, "tutorial_programs.py"), name, str(seed)]
+        else:
+            cmd = [sys.executable, os.path.join(HERE, "bench", "experiments.py"), args.framework, name, str(seed)]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
         run = json.loads(proc.stdout.strip().splitlines()[-1])
         record = {key: run[key] for key in FIELDS}
-        record.update(keras=keras.__version__, tensorflow=tf.__version__, python=platform.python_version(), host=host)
+        record.update(versions, python=platform.python_version(), host=host)
         write_json(run_path(args.runs, name, seed), record)
         print(f"[{k}/{len(todo)}] {name} seed {seed}: {run['accuracy']:.2f}% "
               f"(last fit {run['last_fit_accuracy']:.2f}%) in {time.time() - start:.0f} s", flush=True)

@@ -32,7 +32,7 @@ enum StudyAction {
         /// Output folder.
         #[arg(long, default_value = "results")]
         out: PathBuf,
-        /// Keras's runs (tools/keras_study.py).
+        /// Keras's runs (tools/seed_study.py).
         #[arg(long, default_value = KERAS_STUDY)]
         keras: PathBuf,
     },
@@ -78,7 +78,7 @@ struct StudyOptions {
     /// Output folder.
     #[arg(long, default_value = "results")]
     out: PathBuf,
-    /// Keras's runs (tools/keras_study.py).
+    /// Keras's runs (tools/seed_study.py).
     #[arg(long, default_value = KERAS_STUDY)]
     keras: PathBuf,
 }

@@ -1,4 +1,4 @@
-//! Real Keras's runs of the study (`datasets/keras/study.json`, from tools/keras_study.py).
+//! Real Keras's runs of the study (`datasets/keras/study.json`, from tools/seed_study.py).
 
 use crate::error::Result;
 use crate::report::Metric;
@@ -6,7 +6,7 @@ use crate::tutorials::Experiment;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// One Keras run of `datasets/keras/study.json` (tools/keras_study.py).
+/// One Keras run of `datasets/keras/study.json` (tools/seed_study.py).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KerasRun {
     /// Experiment id.
@@ -35,7 +35,7 @@ pub struct KerasStudy {
 }
 
 impl KerasStudy {
-    /// Reads the file `tools/keras_study.py` writes.
+    /// Reads the file `tools/seed_study.py` writes.
     pub fn load(path: &Path) -> Result<Self> {
         crate::files::read_json(path, " (`just keras-study` makes it)")
     }
