@@ -133,6 +133,13 @@ fixtures:
     .venv-keras/bin/python tools/keras_fixtures.py
     .venv-keras/bin/python tools/keras_alphabet.py trajectory datasets/keras/alphabet_trajectory.json
 
+# scipy's numbers for the study's statistics: datasets/stats_fixture.json, which
+# tests/stats_fixture.rs checks the Rust ones against (the test needs no Python).
+stats-fixture:
+    python3 -m venv .venv-stats
+    .venv-stats/bin/pip install --quiet scipy==1.17.1 numpy==2.4.6
+    .venv-stats/bin/python tools/stats_fixture.py
+
 # The public API (rustdoc) against docs/public-api.txt; `just public-api --update` after a change meant.
 public-api *args:
     python3 tools/public_api.py {{args}}

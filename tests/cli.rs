@@ -197,6 +197,57 @@ fn study_shards_merge_and_a_missing_shard_is_named() {
     assert_eq!(study.part.runs.len(), 6);
     assert_eq!(study.claims.len(), 2);
     assert!(out.join("study.md").exists() && out.join("plots/study-alphabet-2step.svg").exists());
+
+    // `study report` judges the saved runs again, re-running nothing: without a PyTorch file
+    // the claims have no PyTorch side, with one they do, and a malformed one is refused.
+    let study_json = out.join("study.json");
+    let report = |torch: &Path, again: &Path| {
+        lstm_lab()
+            .args(["study", "report"])
+            .arg("--study")
+            .arg(&study_json)
+            .arg("--out")
+            .arg(again)
+            .arg("--torch")
+            .arg(torch)
+            .output()
+            .expect("the binary runs")
+    };
+    let again = out.join("again");
+    let done = report(&out.join("no-such-torch.json"), &again);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let rejudged = lstm_lab::study::Study::load(&again.join("study.json")).unwrap();
+    assert_eq!(rejudged.part, study.part, "the same runs");
+    assert!(rejudged.claims.iter().all(|c| c.torch.is_none()) && rejudged.torch_source.is_none());
+    assert!(again.join("study.md").exists() && again.join("plots/study-vanilla-index.svg").exists());
+    let torch = out.join("torch.json");
+    let run = |seed: u64| {
+        format!(
+            r#"{{"experiment": "alphabet-2step", "seed": {seed}, "accuracy": 95.83, "last_fit_accuracy": 95.0, "train_seconds": 1.5}}"#
+        )
+    };
+    let runs: Vec<String> = (1..=3).map(run).collect();
+    std::fs::write(
+        &torch,
+        format!(
+            r#"{{"torch": "2.15.0", "machine": "test", "runs": [{}]}}"#,
+            runs.join(", ")
+        ),
+    )
+    .unwrap();
+    let done = report(&torch, &again);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let rejudged = lstm_lab::study::Study::load(&again.join("study.json")).unwrap();
+    let claim = rejudged
+        .claim(lstm_lab::tutorials::Experiment::Alphabet2Step)
+        .unwrap();
+    assert_eq!(claim.torch.as_ref().unwrap().distribution.values, [95.83; 3]);
+    assert_eq!(claim.pairs.len(), 3, "ours-Keras, ours-PyTorch, Keras-PyTorch");
+    std::fs::write(&torch, r#"{"torch": "2.15.0", "machine": "test"}"#).unwrap();
+    let refused = report(&torch, &again);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(stderr.contains(&*torch.to_string_lossy()), "{stderr}");
     fails_with(&["study", "--shard", "3/2"], "is not I/N");
     fails_with(
         &["study", "--seeds", "0", "--out", o],

@@ -23,7 +23,8 @@ def items():
         check=True,
         env={**os.environ, "RUSTDOCFLAGS": "-D warnings"},
     )
-    text = (ROOT / "target" / "doc" / "lstm_lab" / "all.html").read_text()
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    text = (ROOT / target / "doc" / "lstm_lab" / "all.html").read_text()
     found = []
     for kind, body in re.findall(r'<h3 id="([a-z-]+)">[^<]*</h3><ul class="all-items">(.*?)</ul>', text, flags=re.S):
         for name in re.findall(r"<li><a [^>]*>([^<]+)</a></li>", body):

@@ -46,6 +46,9 @@ pub struct Reported {
     pub measures: String,
     /// How the number is judged over seeds.
     pub claim: ClaimKind,
+    /// Two frameworks' mean per-seed numbers count as the same when the 90% interval of their
+    /// difference lies inside +-margin, in percentage points (fixed before the 20-seed runs).
+    pub margin: f64,
 }
 
 /// What kind of statement a tutorial's number makes.

@@ -1,9 +1,9 @@
-//! `lstm-lab study`: every claim over many seeds, beside Keras's runs.
+//! `lstm-lab study`: every claim over many seeds, beside Keras's and PyTorch's runs.
 
 use crate::jobs_or_cores;
 use clap::{Args, Subcommand};
 use lstm_lab::staging::{Staging, update_readme_section};
-use lstm_lab::study::{self, Grid, KerasStudy, Part, Shard, Study};
+use lstm_lab::study::{self, FrameworkStudy, Grid, Part, Shard, Study};
 use lstm_lab::tutorials::Experiment;
 use lstm_lab::{Result, device};
 use std::io::IsTerminal;
@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 /// Where `just keras-study` writes real Keras's runs.
 const KERAS_STUDY: &str = "datasets/keras/study.json";
+
+/// Where tools/seed_study.py `--framework torch --merge` writes PyTorch's runs (it need not be
+/// there: the claims then have no PyTorch side).
+const TORCH_STUDY: &str = "datasets/torch/study.json";
 
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -29,12 +33,18 @@ enum StudyAction {
         /// Part files, or folders of them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(long, default_value = "results")]
-        out: PathBuf,
-        /// Keras's runs (tools/seed_study.py).
-        #[arg(long, default_value = KERAS_STUDY)]
-        keras: PathBuf,
+        #[command(flatten)]
+        judged: Judged,
+    },
+    /// Judge the runs saved in a study.json again, against the current Keras and PyTorch runs,
+    /// and rewrite study.json, study.md, the study's plots (and, for results/, the README's
+    /// verdict table); nothing is re-run.
+    Report {
+        /// The study whose runs are judged.
+        #[arg(long, default_value = "results/study.json")]
+        study: PathBuf,
+        #[command(flatten)]
+        judged: Judged,
     },
     /// Re-run the first seeds of every experiment of a study.json and check that they give the
     /// same numbers (everything but the seconds).
@@ -75,21 +85,37 @@ struct StudyOptions {
     /// cpu, or wgpu (needs a build with `--features wgpu`).
     #[arg(long, default_value = "cpu")]
     device: String,
+    #[command(flatten)]
+    judged: Judged,
+}
+
+/// Where a complete study is written and what it is judged against.
+#[derive(Args)]
+struct Judged {
     /// Output folder.
     #[arg(long, default_value = "results")]
     out: PathBuf,
     /// Keras's runs (tools/seed_study.py).
     #[arg(long, default_value = KERAS_STUDY)]
     keras: PathBuf,
+    /// PyTorch's runs (tools/seed_study.py --framework torch); none if the file is absent.
+    #[arg(long, default_value = TORCH_STUDY)]
+    torch: PathBuf,
 }
 
 /// Runs `lstm-lab study` as its arguments say.
 pub(crate) fn command(args: StudyArgs) -> Result<()> {
     let progress = std::io::stderr().is_terminal();
     match args.action {
-        Some(StudyAction::Merge { paths, out, keras }) => {
+        Some(StudyAction::Merge { paths, judged }) => {
             let part = study::merge(&study::find_parts(&paths)?)?;
-            finish_study(part, &out, &keras)
+            finish_study(part, &judged)
+        }
+        Some(StudyAction::Report { study, judged }) => {
+            // study.json holds the part's fields beside the claims: its runs, read back as they
+            // were saved, are judged again.
+            let part = Part::load(&study)?;
+            finish_study(part, &judged)
         }
         Some(StudyAction::Check { seeds, study, jobs }) => {
             let saved = Study::load(&study)?;
@@ -132,7 +158,7 @@ pub(crate) fn command(args: StudyArgs) -> Result<()> {
             // shard re-run with the same options resumes.
             let cell_dir = o
                 .shard
-                .map(|shard| study::cell_dir(&o.out, shard, o.epochs, &o.device));
+                .map(|shard| study::cell_dir(&o.judged.out, shard, o.epochs, &o.device));
             let kept = cell_dir.as_ref().map_or(0, |dir| {
                 cells
                     .iter()
@@ -166,27 +192,47 @@ pub(crate) fn command(args: StudyArgs) -> Result<()> {
             };
             match o.shard {
                 Some(shard) => {
-                    let mut staging = Staging::new(&o.out)?;
+                    let mut staging = Staging::new(&o.judged.out)?;
                     let name = Part::file_name(shard);
                     staging.write(&name, (serde_json::to_string(&part)? + "\n").as_bytes())?;
                     staging.commit()?;
                     if let Some(dir) = &cell_dir {
                         lstm_lab::staging::remove_dir_if_present(dir)?;
                     }
-                    println!("{}: shard {shard} of the study", o.out.join(name).display());
+                    println!(
+                        "{}: shard {shard} of the study",
+                        o.judged.out.join(name).display()
+                    );
                     Ok(())
                 }
-                None => finish_study(part, &o.out, &o.keras),
+                None => finish_study(part, &o.judged),
             }
         }
     }
 }
 
-/// Judges a complete study against Keras's runs and writes study.json, study.md, the plots and
-/// (for results/) the README's verdict table.
-fn finish_study(part: Part, out: &Path, keras_path: &Path) -> Result<()> {
-    let keras = KerasStudy::load(keras_path)?;
-    let study = Study::new(part, Some((keras_path, &keras)))?;
+/// Judges a complete study against Keras's runs (the file must be there) and PyTorch's (if its
+/// file is there) and writes study.json, study.md, the plots and (for results/) the README's
+/// verdict table.
+fn finish_study(part: Part, judged: &Judged) -> Result<()> {
+    let (out, keras_path, torch_path) = (
+        judged.out.as_path(),
+        judged.keras.as_path(),
+        judged.torch.as_path(),
+    );
+    let keras = FrameworkStudy::load(keras_path)?;
+    let torch = FrameworkStudy::load_if_present(torch_path)?;
+    if torch.is_none() {
+        eprintln!(
+            "study: no {}: the claims have no PyTorch side",
+            torch_path.display()
+        );
+    }
+    let study = Study::new(
+        part,
+        Some((keras_path, &keras)),
+        torch.as_ref().map(|t| (torch_path, t)),
+    )?;
     let markdown = study.to_markdown();
     let mut staging = Staging::new(out)?;
     // Compact: 160 runs' loss curves are 2 MB this way (study.md is the one to read).

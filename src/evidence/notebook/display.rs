@@ -1,12 +1,12 @@
 //! Every `evcxr_display` method: how a notebook shows the crate's values (see the module docs
 //! of [`crate::notebook`]). Charts are shown as a PNG and as the SVG; numbers as tables.
 
-use crate::evcxr::{emit, show_table};
+use crate::evcxr::{emit, html_table, show_table, text_table};
 use crate::exercises::Answer;
 use crate::metrics::Confusion;
 use crate::plot::{Svg, confusion_heatmap, history_chart};
 use crate::report::{ResultsRow, ResultsTable, RunRecord, percent};
-use crate::study::{Distribution, Study, Verdict};
+use crate::study::{Side, Study};
 use crate::summary::{Summary as ModelSummary, shape_str, thousands};
 use crate::train::History;
 
@@ -98,43 +98,94 @@ impl ResultsTable {
 }
 
 impl Study {
-    /// Notebook display (evcxr): the verdict table as HTML.
+    /// Notebook display (evcxr): the verdict table as HTML, one row per claim with each
+    /// framework's reach, mean and verdict, then one row per compared pair of frameworks.
     pub fn evcxr_display(&self) {
+        let side = |s: Option<&Side>| -> [String; 3] {
+            s.map_or(["-".into(), "no runs".into(), "-".into()], |s| {
+                [
+                    s.distribution.reach_words(),
+                    s.distribution.mean_sd(),
+                    s.verdict.words().to_string(),
+                ]
+            })
+        };
         let rows: Vec<Vec<String>> = self
             .claims
             .iter()
             .map(|c| {
-                let keras = c.keras.as_ref();
+                [
+                    vec![
+                        c.experiment.to_string(),
+                        c.reported.map_or("-".into(), |r| format!("{r:.2}%")),
+                    ],
+                    side(Some(&c.ours)).to_vec(),
+                    side(c.keras.as_ref()).to_vec(),
+                    side(c.torch.as_ref()).to_vec(),
+                ]
+                .concat()
+            })
+            .collect();
+        let claims_header = [
+            "claim",
+            "tutorial",
+            "lstm-lab reach",
+            "lstm-lab mean ± sd",
+            "lstm-lab verdict",
+            "Keras reach",
+            "Keras mean ± sd",
+            "Keras verdict",
+            "PyTorch reach",
+            "PyTorch mean ± sd",
+            "PyTorch verdict",
+        ];
+        let p = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("{p:.3}"));
+        let pairs: Vec<Vec<String>> = self
+            .claims
+            .iter()
+            .flat_map(|c| c.pairs.iter().map(move |pair| (c, pair)))
+            .map(|(c, pair)| {
                 vec![
                     c.experiment.to_string(),
-                    c.reported.map_or("-".into(), |r| format!("{r:.2}%")),
-                    c.ours.mean_sd(),
-                    c.ours.reach.map_or("-".into(), |r| format!("{:.0}%", 100.0 * r)),
-                    c.verdict.words().to_string(),
-                    keras.map_or("no runs".into(), Distribution::mean_sd),
-                    keras
-                        .and_then(|k| k.reach)
-                        .map_or("-".into(), |r| format!("{:.0}%", 100.0 * r)),
-                    c.keras_verdict.map_or("-", Verdict::words).to_string(),
-                    c.fisher_p.map_or("-".into(), |p| format!("{p:.3}")),
-                    c.mann_whitney_p.map_or("-".into(), |p| format!("{p:.3}")),
+                    pair.label(),
+                    format!("±{}", c.margin),
+                    pair.sameness.words().to_string(),
+                    match (pair.comparison, pair.interval) {
+                        (Some(d), Some([lo, hi])) => format!("{:+.2} ({lo:+.2} to {hi:+.2})", d.difference),
+                        _ => "-".into(),
+                    },
+                    pair.detectable.map_or("-".into(), |d| format!("{d:.2}")),
+                    p(pair.fisher_p),
+                    p(pair.mann_whitney_p),
                 ]
             })
             .collect();
-        show_table(
-            &[
-                "claim",
-                "tutorial",
-                "ours: mean ± sd",
-                "ours reach",
-                "verdict",
-                "Keras: mean ± sd",
-                "Keras reach",
-                "Keras verdict",
-                "Fisher p",
-                "Mann-Whitney p",
-            ],
-            &rows,
+        let pairs_header = [
+            "claim",
+            "pair",
+            "margin",
+            "answer",
+            "difference (90% interval)",
+            "detectable",
+            "Fisher p",
+            "Mann-Whitney p",
+        ];
+        // One output in two forms, both tables in each.
+        emit(
+            "text/plain",
+            &format!(
+                "{}\n{}",
+                text_table(&claims_header, &rows),
+                text_table(&pairs_header, &pairs)
+            ),
+        );
+        emit(
+            "text/html",
+            &format!(
+                "{}{}",
+                html_table(&claims_header, &rows),
+                html_table(&pairs_header, &pairs)
+            ),
         );
     }
 }

@@ -1,34 +1,75 @@
 //! Each tutorial's claim judged on the study's runs: the distribution of the like-for-like
-//! number over seeds, ours and real Keras's, two-sample tests between them, and a verdict by
-//! the rule in [`RULE`].
+//! number over seeds in each framework (ours, real Keras's, PyTorch's), a verdict on each, and
+//! every two frameworks compared, by the rule in [`RULE`].
 
-use super::{Part, SeedRun};
+use super::{Distribution, FrameworkStudy, Pair, SeedRun, Verdict};
 use crate::error::{Error, Result};
 use crate::report::{ClaimKind, Metric, reported};
 use crate::tutorials::Experiment;
 use serde::{Deserialize, Serialize};
 use statrs::statistics::Statistics;
-use statrs::stats_tests::Alternative;
-use statrs::stats_tests::fisher::fishers_exact;
-use statrs::stats_tests::mannwhitneyu::{MannWhitneyUMethod, mannwhitneyu};
-use std::path::Path;
-
-use super::{Distribution, KerasStudy, Verdict};
 
 /// How a verdict is reached, as written into study.json, study.md and the README.
 pub const RULE: &str = "Each claim is the tutorial's number, compared with the like-for-like \
-number of every seed's run (`measured as`), at the precision the tutorial printed (two decimals). \
-`reach` is the share of seeds whose number is at least the tutorial's. A number the tutorial \
-says the model gets to (its 100% claims, randint-echo's 95%) holds when at least 90% of seeds \
-reach it, holds on most seeds when at least 50% do, and does not hold otherwise. A number that \
-describes a limit or a failure (vanilla-index's 0%, the feature window's 86.96%) is what one run \
-printed: it holds when it lies between the 10th and 90th percentiles of the seeds' numbers \
-(statrs's quantile estimator, R type 8), and does not hold otherwise. Ours and Keras's runs are \
-compared with Fisher's exact test on the reach counts and the Mann-Whitney U test on the numbers \
-(both two-sided, from statrs): a small p-value says that the port and Keras behave differently; \
-a large one says that these seeds cannot tell them apart.";
+number of every seed's run (`measured as`), at the precision the tutorial printed (two decimals), \
+in three frameworks, each over its own seeds: lstm-lab (this port), real Keras and PyTorch (with \
+PyTorch's own defaults, its initialisers among them). `reach` is the share of seeds whose number \
+is at least the tutorial's, with its 95% Wilson interval in brackets: the shares that many more \
+seeds could plausibly give. A number the tutorial says the model gets to (its 100% claims, \
+randint-echo's 95%) holds when that whole interval lies above one half (most runs get there), \
+does not hold when it lies below one half (most runs miss it), and is not settled when it \
+contains one half (these seeds cannot say). A number that describes a limit or a failure \
+(vanilla-index's 0%, the feature window's 86.96%) is what one run printed: it holds when it lies \
+between the 10th and 90th percentiles of the seeds' numbers (statrs's quantile estimator, R type \
+8), does not hold otherwise, and is not settled on fewer than 10 seeds. Two frameworks are compared on their mean number per seed, \
+within a margin per claim in percentage points (one or two scored items, never under 2 points), \
+fixed in datasets/reported.json before the 20-seed runs. They are the same when the 90% interval \
+of the difference of their means lies inside plus or minus the margin (two one-sided Welch t \
+tests, each at 0.05); different when they are not the same and Welch's two-sided t test rejects \
+equal means at 0.05; inconclusive otherwise. At these seed counts the share of runs that reach a \
+number cannot be shown equal within a few points, so inconclusive is an allowed answer: it says \
+that more seeds are needed, not that the frameworks differ. `detectable` is the smallest \
+difference of means that these seeds would call different four times in five (80% power, \
+two-sided 0.05). Beside them: Fisher's exact test on the reach counts (at-least claims only) and \
+the Mann-Whitney U test on the numbers, both two-sided, from statrs; a large p-value from these \
+says that the seeds cannot tell two frameworks apart, which is not the same as showing them \
+equal. A claim that holds in all three frameworks is robust to the framework and its \
+initialisers; one that holds in lstm-lab and Keras but not with PyTorch's defaults is tied to \
+Keras's initialisers and defaults.";
 
-/// One tutorial claim over the study's seeds.
+/// One framework's runs of a claim: their numbers, the verdict on them, their training time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    /// `lstm-lab`, `Keras` or `PyTorch`.
+    pub framework: String,
+    /// The like-for-like number over the framework's seeds.
+    pub distribution: Distribution,
+    /// The verdict on them.
+    pub verdict: Verdict,
+    /// Mean training seconds of a run.
+    pub mean_seconds: f64,
+}
+
+impl Side {
+    /// `values` (one per seed) of `framework`, judged against the claim `reported`/`kind`.
+    fn of(
+        framework: &str,
+        values: Vec<f64>,
+        seconds: &[f64],
+        reported: Option<f64>,
+        kind: ClaimKind,
+    ) -> Result<Self> {
+        let distribution = Distribution::of(values, reported)?;
+        Ok(Self {
+            framework: framework.to_string(),
+            verdict: Verdict::judge(reported, kind, &distribution),
+            mean_seconds: seconds.iter().mean(),
+            distribution,
+        })
+    }
+}
+
+/// One tutorial claim over the study's seeds, in each framework that has runs of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     /// The experiment.
@@ -43,298 +84,173 @@ pub struct Claim {
     pub kind: ClaimKind,
     /// What that number is, in words.
     pub measures: String,
-    /// Ours over the study's seeds.
-    pub ours: Distribution,
-    /// The verdict on ours.
-    pub verdict: Verdict,
+    /// Two frameworks' means are the same when the 90% interval of their difference lies
+    /// inside plus or minus this many percentage points.
+    pub margin: f64,
+    /// Ours (lstm-lab) over the study's seeds.
+    pub ours: Side,
     /// Real Keras over its seeds (`None`: no Keras runs of this experiment).
-    pub keras: Option<Distribution>,
-    /// The verdict on Keras's runs, by the same rule.
-    pub keras_verdict: Option<Verdict>,
-    /// Fisher's exact test (two-sided) of ours against Keras on the reach counts.
-    pub fisher_p: Option<f64>,
-    /// Mann-Whitney U test (two-sided) of ours against Keras on the numbers.
-    pub mann_whitney_p: Option<f64>,
-    /// Mean training seconds of our runs.
-    pub mean_seconds: f64,
-    /// Mean training seconds of Keras's runs.
-    pub keras_mean_seconds: Option<f64>,
+    pub keras: Option<Side>,
+    /// PyTorch over its seeds (`None`: no PyTorch runs of this experiment).
+    pub torch: Option<Side>,
+    /// Every two frameworks that have runs, compared: ours and Keras, ours and PyTorch, Keras
+    /// and PyTorch.
+    pub pairs: Vec<Pair>,
+    /// What the verdicts in the three frameworks say about the claim's dependence on the
+    /// framework, in words.
+    pub across_frameworks: String,
 }
 
 impl Claim {
-    /// The claim of `experiment` judged on `runs` (ours) and `keras`.
-    pub fn judge(experiment: Experiment, runs: &[&SeedRun], keras: Option<&KerasStudy>) -> Result<Self> {
+    /// The claim of `experiment` judged on `runs` (ours), `keras`'s and `torch`'s.
+    pub fn judge(
+        experiment: Experiment,
+        runs: &[&SeedRun],
+        keras: Option<&FrameworkStudy>,
+        torch: Option<&FrameworkStudy>,
+    ) -> Result<Self> {
         let reported = reported()?
             .remove(experiment.id())
             .ok_or_else(|| Error::invalid("reported.json", format!("no entry for {experiment}")))?;
-        let metric = reported.metric;
-        let ours = Distribution::of(runs.iter().map(|r| r.value(metric)).collect(), reported.reported)?;
-        let keras_values = keras.map(|k| k.values(experiment, metric)).unwrap_or_default();
-        let theirs = (!keras_values.is_empty())
-            .then(|| Distribution::of(keras_values, reported.reported))
-            .transpose()?;
-        let fisher_p = match (&theirs, reported.reported) {
-            (Some(theirs), Some(r)) => {
-                let [a, b] = ours.reach_counts(r);
-                let [c, d] = theirs.reach_counts(r);
-                fishers_exact(&[a, b, c, d], Alternative::TwoSided).ok()
+        let (metric, kind, number, margin) = (
+            reported.metric,
+            reported.claim,
+            reported.reported,
+            reported.margin,
+        );
+        if !(margin.is_finite() && margin > 0.0) {
+            return Err(Error::invalid(
+                "reported.json",
+                format!("{experiment}: margin {margin} is not a positive number of points"),
+            ));
+        }
+        let seconds: Vec<f64> = runs.iter().map(|r| r.train_seconds).collect();
+        let values = runs.iter().map(|r| r.value(metric)).collect();
+        let ours = Side::of("lstm-lab", values, &seconds, number, kind)?;
+        let other = |study: Option<&FrameworkStudy>| -> Result<Option<Side>> {
+            let Some(study) = study else { return Ok(None) };
+            let runs = study.runs_of(experiment);
+            if runs.is_empty() {
+                return Ok(None);
             }
-            _ => None,
+            let seconds: Vec<f64> = runs.iter().map(|r| r.train_seconds).collect();
+            let values = study.values(experiment, metric);
+            Side::of(study.name(), values, &seconds, number, kind).map(Some)
         };
-        let mann_whitney_p = theirs
-            .as_ref()
-            .and_then(|theirs| mann_whitney(&ours.values, &theirs.values));
-        let keras_mean_seconds = keras
-            .map(|k| k.runs_of(experiment))
-            .filter(|runs| !runs.is_empty())
-            .map(|runs| runs.iter().map(|r| r.train_seconds).mean());
+        let (keras, torch) = (other(keras)?, other(torch)?);
+        let at_least = number.filter(|_| kind == ClaimKind::AtLeast);
+        let sides: Vec<&Side> = [Some(&ours), keras.as_ref(), torch.as_ref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut pairs = Vec::new();
+        for (i, a) in sides.iter().enumerate() {
+            for b in &sides[i + 1..] {
+                pairs.push(Pair::new(
+                    [&a.framework, &b.framework],
+                    &a.distribution,
+                    &b.distribution,
+                    margin,
+                    at_least,
+                ));
+            }
+        }
+        let across_frameworks = framework_words(
+            number,
+            ours.verdict,
+            keras.as_ref().map(|s| s.verdict),
+            torch.as_ref().map(|s| s.verdict),
+        );
         Ok(Self {
             experiment,
-            reported: reported.reported,
+            reported: number,
             quote: reported.quote,
             metric,
-            kind: reported.claim,
+            kind,
             measures: reported.measures,
-            verdict: Verdict::judge(reported.reported, reported.claim, &ours),
-            keras_verdict: theirs
-                .as_ref()
-                .map(|t| Verdict::judge(reported.reported, reported.claim, t)),
+            margin,
             ours,
-            keras: theirs,
-            fisher_p,
-            mann_whitney_p,
-            mean_seconds: runs.iter().map(|r| r.train_seconds).mean(),
-            keras_mean_seconds,
-        })
-    }
-}
-
-/// Two-sided Mann-Whitney U p-value of `a` against `b`; 1 when every value is the same (no
-/// difference is possible), `None` when statrs cannot compute it.
-fn mann_whitney(a: &[f64], b: &[f64]) -> Option<f64> {
-    let first = a.first().or(b.first())?;
-    if a.iter().chain(b).all(|v| v == first) {
-        return Some(1.0);
-    }
-    mannwhitneyu(a, b, MannWhitneyUMethod::Automatic, Alternative::TwoSided)
-        .ok()
-        .map(|(_, p)| p)
-        .filter(|p| p.is_finite())
-}
-
-/// `results/study.json`: the study's runs and every claim judged on them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Study {
-    /// How verdicts are reached.
-    pub rule: String,
-    /// Where Keras's runs come from, and their versions.
-    pub keras_source: Option<String>,
-    /// One claim per experiment of the grid.
-    pub claims: Vec<Claim>,
-    /// The grid, device, epochs and every run.
-    #[serde(flatten)]
-    pub part: Part,
-}
-
-impl Study {
-    /// Judges every experiment of a complete `part` (no shard) against `keras` (read from
-    /// `keras_path`, named in the output).
-    pub fn new(part: Part, keras: Option<(&Path, &KerasStudy)>) -> Result<Self> {
-        if let Some(shard) = part.shard {
-            return Err(Error::invalid(
-                "study",
-                format!("shard {shard} is only part of the study: merge the parts first"),
-            ));
-        }
-        let claims = part
-            .grid
-            .experiments
-            .iter()
-            .map(|&e| {
-                let runs: Vec<&SeedRun> = part.runs.iter().filter(|r| r.experiment == e).collect();
-                Claim::judge(e, &runs, keras.map(|k| k.1))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Self {
-            rule: RULE.to_string(),
-            keras_source: keras
-                .map(|(path, k)| format!("{} ({}, {})", path.display(), k.versions(), k.machine)),
-            claims,
-            part,
+            keras,
+            torch,
+            pairs,
+            across_frameworks,
         })
     }
 
-    /// Reads `results/study.json`.
-    pub fn load(path: &Path) -> Result<Self> {
-        crate::files::read_json(path, " (run `lstm-lab study` first)")
-    }
-
-    /// The claim of `experiment`.
-    pub fn claim(&self, experiment: Experiment) -> Result<&Claim> {
-        self.claims
-            .iter()
-            .find(|c| c.experiment == experiment)
-            .ok_or_else(|| Error::invalid("study", format!("{experiment} is not in the study")))
-    }
-
-    /// The saved run of `(experiment, seed)`.
-    pub fn run(&self, experiment: Experiment, seed: u64) -> Result<&SeedRun> {
-        self.part
-            .runs
-            .iter()
-            .find(|r| r.experiment == experiment && r.seed == seed)
-            .ok_or_else(|| Error::invalid("study", format!("{experiment} seed {seed} is not in the study")))
-    }
-
-    /// Checks that every run of `runs` has the numbers the study saved for its cell.
-    pub fn check(&self, runs: &[SeedRun]) -> Result<()> {
-        runs.iter()
-            .try_for_each(|run| run.check_agrees_with(self.run(run.experiment, run.seed)?))
-    }
-
-    /// The verdict table (study.md and the README).
-    pub fn to_markdown(&self) -> String {
-        let p = |v: Option<f64>| v.map_or("-".to_string(), |p| format!("{p:.3}"));
-        let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.2}%"));
-        let share = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.0}%", 100.0 * v));
-        let grid = &self.part.grid;
-        let mut md = format!(
-            "Seeds {}..={} of every experiment, at {} on `{}`{}.\n\n",
-            grid.first_seed,
-            grid.first_seed + grid.seeds - 1,
-            self.part
-                .epochs
-                .map_or("tutorial scale".to_string(), |e| format!("{e} epochs")),
-            self.part.device,
-            self.keras_source
-                .as_ref()
-                .map_or(String::new(), |k| format!("; Keras: {k}"))
-        );
-        md.push_str(
-            "| claim | tutorial | measured as | ours: mean ± sd | ours: min / median / max | ours reach | verdict | Keras: mean ± sd | Keras: min / median / max | Keras reach | Keras verdict | Fisher p | Mann-Whitney p |\n\
-             |---|---:|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|\n",
-        );
-        for c in &self.claims {
-            let (k_mean, k_spread, k_reach) = c
-                .keras
-                .as_ref()
-                .map_or(("no runs".to_string(), "-".to_string(), "-".to_string()), |k| {
-                    (k.mean_sd(), k.spread(), share(k.reach))
-                });
-            md.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} | {} |\n",
-                c.experiment,
-                pct(c.reported),
-                c.measures,
-                c.ours.mean_sd(),
-                c.ours.spread(),
-                share(c.ours.reach),
-                c.verdict.words(),
-                k_mean,
-                k_spread,
-                k_reach,
-                c.keras_verdict.map_or("-", Verdict::words),
-                p(c.fisher_p),
-                p(c.mann_whitney_p),
-            ));
-        }
-        md.push_str(&format!("\n{}\n\nIn words:\n\n", self.rule));
-        for c in &self.claims {
-            md.push_str(&format!("- {}\n", c.sentence()));
-        }
-        md
-    }
-
-    /// Per experiment: our numbers beside Keras's (`study-<id>.svg`) and the learning curves
-    /// of every seed (`study-<id>-curves.svg`).
-    pub fn charts(&self) -> Result<Vec<(String, crate::plot::Svg)>> {
-        let mut charts = Vec::new();
-        for c in &self.claims {
-            let id = c.experiment.id();
-            charts.push((format!("study-{id}"), self.strip(c.experiment)?));
-            charts.push((format!("study-{id}-curves"), self.curves(c.experiment)?));
-        }
-        Ok(charts)
-    }
-
-    /// `experiment`'s number per seed, ours beside Keras's, with the tutorial's as a line.
-    pub fn strip(&self, experiment: Experiment) -> Result<crate::plot::Svg> {
-        let c = self.claim(experiment)?;
-        let keras = c.keras.as_ref().map_or(&[][..], |k| &k.values[..]);
-        let title = format!("{experiment}: {} per seed", c.metric_label());
-        crate::plot::strip_chart(
-            &title,
-            &[("lstm-lab", &c.ours.values), ("Keras", keras)],
-            c.reported,
-        )
-    }
-
-    /// `experiment`'s training loss per epoch over every seed: mean and min-max band.
-    pub fn curves(&self, experiment: Experiment) -> Result<crate::plot::Svg> {
-        let curves: Vec<&[f32]> = self
-            .part
-            .runs
-            .iter()
-            .filter(|r| r.experiment == experiment)
-            .map(|r| &r.loss[..])
-            .collect();
-        let title = format!("{experiment}: training loss over {} seeds", curves.len());
-        crate::plot::band_chart(&title, &curves)
-    }
-}
-
-impl Claim {
-    /// The claim's outcome in one sentence, from its numbers.
+    /// The claim's outcome in a few sentences, from its numbers.
     pub fn sentence(&self) -> String {
-        let n = self.ours.values.len();
-        let seeds = |n: usize| if n == 1 { "seed" } else { "seeds" };
-        let o = &self.ours;
         let mut s = format!("{} ({}): ", self.experiment, self.measures);
-        s.push_str(&match (self.reported, self.kind) {
-            (None, _) => format!(
-                "the tutorial prints no number; ours is {:.2}% on average over {n} {} ({:.2}-{:.2}%)",
-                o.mean,
-                seeds(n),
-                o.min,
-                o.max
-            ),
-            (Some(r), ClaimKind::AtLeast) => format!(
-                "the tutorial's {r:.2}% is reached by {:.0}% of our {n} {} (mean {:.2}%): it {}",
-                100.0 * o.reach.unwrap_or(0.0),
-                seeds(n),
-                o.mean,
-                self.verdict.words()
-            ),
-            (Some(r), ClaimKind::Typical) => format!(
-                "the tutorial's {r:.2}% against the 10th-90th percentiles of our {n} {}, \
-                 {:.2}-{:.2}% (mean {:.2}%): it {}",
-                seeds(n),
-                o.p10,
-                o.p90,
-                o.mean,
-                self.verdict.words()
-            ),
-        });
-        if let Some(k) = &self.keras {
-            let reach = k
-                .reach
-                .map_or(String::new(), |r| format!(", {:.0}% reaching it", 100.0 * r));
-            s.push_str(&format!(
-                ". Keras: mean {:.2}% over {} {}{reach}",
-                k.mean,
-                k.values.len(),
-                seeds(k.values.len())
-            ));
-            if let Some(p) = self.mann_whitney_p {
-                s.push_str(&if p < 0.05 {
-                    format!("; Mann-Whitney p = {p:.3}: the port and Keras differ")
-                } else {
-                    format!("; Mann-Whitney p = {p:.2}: these seeds cannot tell the port from Keras")
-                });
+        s.push_str(&self.side_words(&self.ours, true));
+        for (name, side) in [("Keras", &self.keras), ("PyTorch", &self.torch)] {
+            match side {
+                Some(side) => s.push_str(&format!(". {name}: {}", self.side_words(side, false))),
+                None => s.push_str(&format!(". {name}: no runs yet")),
             }
         }
-        s.push('.');
+        for pair in &self.pairs {
+            s.push_str(&format!(". {}", pair.words(self.margin)));
+        }
+        s.push_str(&format!(". {}", self.across_frameworks));
+        if !s.ends_with('.') {
+            s.push('.');
+        }
         s
+    }
+
+    /// One framework's runs against the claim, in words; `first` names the tutorial's number.
+    fn side_words(&self, side: &Side, first: bool) -> String {
+        let d = &side.distribution;
+        let n = d.values.len();
+        let seeds = if n == 1 { "seed" } else { "seeds" };
+        let it = match side.verdict {
+            Verdict::Holds => "it holds",
+            Verdict::NotSettled => "it is not settled",
+            Verdict::DoesNotHold => "it does not hold",
+            Verdict::NoClaim => "no claim",
+        };
+        match (self.reported, self.kind) {
+            (None, _) => format!(
+                "{:.2}% on average over {n} {seeds} ({:.2}-{:.2}%){}",
+                d.mean,
+                d.min,
+                d.max,
+                if first {
+                    "; the tutorial prints no number"
+                } else {
+                    ""
+                }
+            ),
+            (Some(r), ClaimKind::AtLeast) => {
+                let likely = d.reach_interval.map_or(String::new(), |[lo, hi]| {
+                    format!(
+                        " (with many more seeds, likely {:.0}-{:.0}%)",
+                        100.0 * lo,
+                        100.0 * hi
+                    )
+                });
+                let number = if first {
+                    format!("the tutorial's {r:.2}%")
+                } else {
+                    "it".into()
+                };
+                format!(
+                    "{:.0}% of {n} {seeds} reach {number}{likely}, mean {:.2}%: {it}",
+                    100.0 * d.reach.unwrap_or(0.0),
+                    d.mean
+                )
+            }
+            (Some(r), ClaimKind::Typical) => format!(
+                "the 10th-90th percentiles of {n} {seeds} are {:.2}-{:.2}% (mean {:.2}%){}: {it}",
+                d.p10,
+                d.p90,
+                d.mean,
+                if first {
+                    format!(", against the tutorial's {r:.2}%")
+                } else {
+                    String::new()
+                }
+            ),
+        }
     }
 
     /// `last-fit training accuracy (%)` or `accuracy (%)`.
@@ -346,24 +262,83 @@ impl Claim {
     }
 }
 
+/// What the verdicts in the three frameworks say about the claim and the framework.
+fn framework_words(
+    reported: Option<f64>,
+    ours: Verdict,
+    keras: Option<Verdict>,
+    torch: Option<Verdict>,
+) -> String {
+    use Verdict::{DoesNotHold, Holds, NotSettled};
+    if reported.is_none() {
+        return "The tutorial prints no number, so nothing is claimed across frameworks.".into();
+    }
+    let Some(keras) = keras else {
+        return "No Keras runs: whether the claim depends on the framework is not known.".into();
+    };
+    let torch_words = torch.map_or("no runs yet", Verdict::words);
+    match (ours, keras, torch) {
+        (Holds, Holds, Some(Holds)) => "It holds in lstm-lab, Keras and PyTorch: robust to the \
+             framework and its initialisers, PyTorch's defaults included."
+            .into(),
+        (Holds, Holds, Some(DoesNotHold)) => "It holds in lstm-lab and Keras but not with \
+             PyTorch's defaults: tied to Keras's initialisers and defaults rather than to the \
+             LSTM itself."
+            .into(),
+        (Holds, Holds, _) => format!(
+            "It holds in lstm-lab and Keras; PyTorch: {torch_words}, so whether it needs Keras's \
+             initialisers and defaults is not known yet."
+        ),
+        (DoesNotHold, DoesNotHold, Some(DoesNotHold)) => {
+            "It holds in none of lstm-lab, Keras and PyTorch: not a matter of framework.".into()
+        }
+        (DoesNotHold, DoesNotHold, Some(Holds)) => "It holds in neither lstm-lab nor Keras, but \
+             does with PyTorch's defaults: Keras's initialisers and defaults hold it back."
+            .into(),
+        (DoesNotHold, DoesNotHold, _) => {
+            format!("It holds in neither lstm-lab nor Keras; PyTorch: {torch_words}.")
+        }
+        (o, k, _) if o == k => format!(
+            "It is {} in lstm-lab and in Keras: more seeds are needed before the framework can \
+             be judged; PyTorch: {torch_words}.",
+            o.words()
+        ),
+        _ => {
+            let why = if [ours, keras].contains(&NotSettled) {
+                "more seeds are needed where it is not settled"
+            } else {
+                "the port and Keras disagree here"
+            };
+            format!(
+                "The verdicts are not the same (lstm-lab: {}, Keras: {}, PyTorch: {torch_words}): {why}.",
+                ours.words(),
+                keras.words()
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Verdict::{DoesNotHold, Holds, NotSettled};
 
     #[test]
-    fn mann_whitney_is_one_on_identical_samples_and_small_on_separated_ones() {
-        assert_eq!(mann_whitney(&[100.0; 10], &[100.0; 5]), Some(1.0));
-        let p = mann_whitney(&[100.0; 10], &[50.0; 10]).unwrap();
-        assert!(p < 1e-3, "{p}");
-        let q = mann_whitney(&[1.0, 2.0, 3.0, 4.0], &[1.5, 2.5, 3.5, 4.5]).unwrap();
-        assert!(q > 0.5, "{q}");
-    }
-
-    #[test]
-    fn fisher_tells_all_reach_from_none_reach() {
-        let p = fishers_exact(&[10, 0, 0, 10], Alternative::TwoSided).unwrap();
-        assert!(p < 1e-4, "{p}");
-        let q = fishers_exact(&[9, 1, 8, 2], Alternative::TwoSided).unwrap();
-        assert!(q > 0.5, "{q}");
+    fn the_framework_statement_follows_the_three_verdicts() {
+        let say = |o, k, t| framework_words(Some(100.0), o, k, t);
+        assert!(say(Holds, Some(Holds), Some(Holds)).contains("robust to the framework"));
+        assert!(say(Holds, Some(Holds), Some(DoesNotHold)).contains("tied to Keras's initialisers"));
+        assert!(say(Holds, Some(Holds), None).contains("PyTorch: no runs yet"));
+        assert!(say(Holds, Some(Holds), Some(NotSettled)).contains("PyTorch: not settled"));
+        assert!(say(Holds, None, Some(Holds)).contains("No Keras runs"));
+        assert!(say(NotSettled, Some(Holds), Some(Holds)).contains("more seeds are needed"));
+        assert!(say(DoesNotHold, Some(Holds), None).contains("the port and Keras disagree"));
+        assert!(say(DoesNotHold, Some(DoesNotHold), Some(Holds)).contains("hold it back"));
+        let unsettled = say(NotSettled, Some(NotSettled), None);
+        assert!(
+            unsettled.contains("not settled in lstm-lab and in Keras"),
+            "{unsettled}"
+        );
+        assert!(framework_words(None, Verdict::NoClaim, None, None).contains("prints no number"));
     }
 }

@@ -1,12 +1,13 @@
 //! The reproducibility study: every experiment over many seeds, each tutorial claim judged on
-//! the distribution, beside real Keras's own distribution.
+//! the distribution, beside real Keras's and PyTorch's own distributions.
 //!
 //! A study is a grid of (experiment, seed) cells. Each cell is one full run through
 //! [`Experiment::run`], the same code path as `reproduce` and `run --seeds`. Cells are
 //! independent, so they run in parallel ([`run_cells`], `--jobs`) and can be split into disjoint
 //! shards ([`Shard`]) for a batch scheduler; a [`Part`] holds the runs of one shard, [`merge`]
 //! combines parts and refuses overlaps and gaps. `claims.rs` turns the runs into per-claim
-//! distributions, two-sample tests against Keras and a verdict.
+//! distributions and verdicts in each framework, `compare.rs` compares every two frameworks
+//! (`stats.rs` holds the statistics), `judged.rs` writes the tables and charts.
 //!
 //! ```no_run
 //! use lstm_lab::study::{Grid, run_cells};
@@ -17,7 +18,10 @@
 //! ```
 
 mod claims;
-mod keras;
+mod compare;
+mod frameworks;
+mod judged;
+mod stats;
 mod verdict;
 
 use crate::error::{Error, Result};
@@ -31,8 +35,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-pub use claims::{Claim, RULE, Study};
-pub use keras::{KerasRun, KerasStudy};
+pub use claims::{Claim, RULE, Side};
+pub use compare::Pair;
+pub use frameworks::{FrameworkRun, FrameworkStudy};
+pub use judged::Study;
+pub use stats::{Comparison, Sameness, wilson};
 pub use verdict::{Distribution, Verdict};
 
 /// One (experiment, seed) run of the study: the numbers a claim is judged on.

@@ -165,7 +165,7 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
                 .label(format!("tutorial: {r:.2}%"))
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(90, 90, 90)));
         }
-        let colors = [CURVE, VALIDATION];
+        let colors = [CURVE, VALIDATION, THIRD];
         for (g, (_, values)) in groups.iter().enumerate() {
             let color = colors[g % colors.len()];
             // Equal values sit side by side, centred on the group.

@@ -7,6 +7,8 @@ use plotters::prelude::*;
 
 pub(super) const CURVE: RGBColor = RGBColor(31, 119, 180);
 pub(super) const VALIDATION: RGBColor = RGBColor(255, 127, 14);
+/// A third series beside [`CURVE`] and [`VALIDATION`] (the study's PyTorch column).
+pub(super) const THIRD: RGBColor = RGBColor(44, 160, 44);
 
 /// Curves with at least this many points are drawn faint, under their moving average.
 pub(super) const SMOOTH_FROM: usize = 1000;
