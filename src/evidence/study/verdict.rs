@@ -12,7 +12,7 @@ const PRINTED: f64 = 0.005;
 
 /// The fewest seeds whose 10th and 90th percentiles a typical claim is judged against: with
 /// fewer, the percentiles are the extremes of a handful of runs, and the claim is not settled.
-pub const TYPICAL_MIN_SEEDS: usize = 10;
+const TYPICAL_MIN_SEEDS: usize = 10;
 
 /// A claim's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub enum Verdict {
     /// number is typical.
     Holds,
     /// The reach's interval straddles one half (these seeds cannot say whether most runs get
-    /// there), or a typical claim has fewer than [`TYPICAL_MIN_SEEDS`] seeds.
+    /// there), or a typical claim has fewer than 10 seeds.
     NotSettled,
     /// Most seeds miss it (the interval lies below one half), or the number is outside the
     /// 10th-90th percentiles.
