@@ -79,6 +79,9 @@ def merge(framework, runs_dir, out):
             study = json.load(f)
     runs = {(r["experiment"], r["seed"]): r for r in study["runs"]}
     hosts, versions = set(), set()
+    if study["runs"] and all(k in study for k in VERSIONS[framework]):
+        # The merged runs' versions count too: new run files must not relabel them.
+        versions.add(tuple(study[k] for k in VERSIONS[framework]))
     for path in sorted(glob.glob(os.path.join(runs_dir, "*", "seed-*.json"))):
         with open(path) as f:
             run = json.load(f)
@@ -90,7 +93,8 @@ def merge(framework, runs_dir, out):
     if versions:
         study.update(zip(VERSIONS[framework], versions.pop()))
     if hosts:
-        study["machine"] = "; ".join(sorted(hosts | {study.get("machine", "")} - {""}))
+        known = {m for m in study.get("machine", "").split("; ") if m}
+        study["machine"] = "; ".join(sorted(hosts | known))
     study["runs"] = sorted(runs.values(), key=lambda r: (list(EXPERIMENTS).index(r["experiment"]), r["seed"]))
     write_json(out, study)
     counts = {name: sum(1 for r in study["runs"] if r["experiment"] == name) for name in EXPERIMENTS}

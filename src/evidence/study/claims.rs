@@ -10,32 +10,33 @@ use serde::{Deserialize, Serialize};
 use statrs::statistics::Statistics;
 
 /// How a verdict is reached, as written into study.json, study.md and the README.
-pub const RULE: &str = "Each claim is the tutorial's number, compared with the like-for-like \
-number of every seed's run (`measured as`), at the precision the tutorial printed (two decimals), \
-in three frameworks, each over its own seeds: lstm-lab (this port), real Keras and PyTorch (with \
-PyTorch's own defaults, its initialisers among them). `reach` is the share of seeds whose number \
-is at least the tutorial's, with its 95% Wilson interval in brackets: the shares that many more \
-seeds could plausibly give. A number the tutorial says the model gets to (its 100% claims, \
-randint-echo's 95%) holds when that whole interval lies above one half (most runs get there), \
-does not hold when it lies below one half (most runs miss it), and is not settled when it \
-contains one half (these seeds cannot say). A number that describes a limit or a failure \
-(vanilla-index's 0%, the feature window's 86.96%) is what one run printed: it holds when it lies \
-between the 10th and 90th percentiles of the seeds' numbers (statrs's quantile estimator, R type \
-8), does not hold otherwise, and is not settled on fewer than 10 seeds. Two frameworks are compared on their mean number per seed, \
-within a margin per claim in percentage points (one or two scored items, never under 2 points), \
-fixed in datasets/reported.json before the 20-seed runs. They are the same when the 90% interval \
-of the difference of their means lies inside plus or minus the margin (two one-sided Welch t \
-tests, each at 0.05); different when they are not the same and Welch's two-sided t test rejects \
-equal means at 0.05; inconclusive otherwise. At these seed counts the share of runs that reach a \
-number cannot be shown equal within a few points, so inconclusive is an allowed answer: it says \
-that more seeds are needed, not that the frameworks differ. `detectable` is the smallest \
-difference of means that these seeds would call different four times in five (80% power, \
-two-sided 0.05). Beside them: Fisher's exact test on the reach counts (at-least claims only) and \
-the Mann-Whitney U test on the numbers, both two-sided, from statrs; a large p-value from these \
-says that the seeds cannot tell two frameworks apart, which is not the same as showing them \
-equal. A claim that holds in all three frameworks is robust to the framework and its \
-initialisers; one that holds in lstm-lab and Keras but not with PyTorch's defaults is tied to \
-Keras's initialisers and defaults.";
+pub const RULE: &str = "Each claim is the tutorial's number, compared with the like-for-like number of every seed's run \
+(`measured as`), at the precision the tutorial printed (two decimals), in three frameworks, each \
+over its own seeds: lstm-lab (this port), real Keras and PyTorch (with PyTorch's own defaults, \
+its initialisers among them). `reach` is the share of seeds whose number is at least the \
+tutorial's, with its 95% Wilson interval in brackets: the shares that many more seeds could \
+plausibly give. A number the tutorial says the model gets to (its 100% claims, randint-echo's \
+95%) holds when that whole interval lies above one half (most runs get there), does not hold \
+when it lies below one half (most runs miss it), and is not settled when it contains one half \
+(these seeds cannot say). A number that describes a limit or a failure (vanilla-index's 0%, the \
+feature window's 86.96%) is what one run printed: it holds when it lies between the 10th and \
+90th percentiles of the seeds' numbers (statrs's quantile estimator, R type 8), does not hold \
+otherwise, and is not settled on fewer than 10 seeds. Two frameworks with at least 5 seeds each \
+are compared on their mean number per seed, within a margin per claim in percentage points (one \
+or two scored items, never under 2 points), fixed in datasets/reported.json before the 20-seed \
+runs. They are the same when the 90% interval of the difference of their means lies inside plus \
+or minus the margin (two one-sided Welch t tests, each at 0.05); different when they are not the \
+same and Welch's two-sided t test rejects equal means at 0.05; inconclusive otherwise. At these \
+seed counts the share of runs that reach a number cannot be shown equal within a few points, so \
+inconclusive is an allowed answer: it says that more seeds are needed, not that the frameworks \
+differ. `detectable` is the smallest difference of means that these seeds would call different \
+four times in five (80% power, two-sided 0.05). Beside them: Fisher's exact test on the reach \
+counts (at-least claims only) and the Mann-Whitney U test on the numbers (exact for small untied \
+samples, else statrs's normal approximation), both two-sided; a large p-value from these says \
+that the seeds cannot tell two frameworks apart, which is not the same as showing them equal. A \
+claim that holds in all three frameworks is robust to the framework and its initialisers; one \
+that holds in lstm-lab and Keras but not with PyTorch's defaults is tied to Keras's initialisers \
+and defaults.";
 
 /// One framework's runs of a claim: their numbers, the verdict on them, their training time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,7 +60,12 @@ impl Side {
         reported: Option<f64>,
         kind: ClaimKind,
     ) -> Result<Self> {
-        let distribution = Distribution::of(values, reported)?;
+        let mut distribution = Distribution::of(values, reported)?;
+        if kind == ClaimKind::Typical {
+            // A limit the tutorial printed is judged on percentiles: a share of seeds "reaching"
+            // it would mean nothing.
+            (distribution.reach, distribution.reach_interval) = (None, None);
+        }
         Ok(Self {
             framework: framework.to_string(),
             verdict: Verdict::judge(reported, kind, &distribution),
@@ -156,7 +162,7 @@ impl Claim {
             }
         }
         let across_frameworks = framework_words(
-            number,
+            number.map(|_| kind),
             ours.verdict,
             keras.as_ref().map(|s| s.verdict),
             torch.as_ref().map(|s| s.verdict),
@@ -264,14 +270,45 @@ impl Claim {
 
 /// What the verdicts in the three frameworks say about the claim and the framework.
 fn framework_words(
-    reported: Option<f64>,
+    kind: Option<ClaimKind>,
     ours: Verdict,
     keras: Option<Verdict>,
     torch: Option<Verdict>,
 ) -> String {
     use Verdict::{DoesNotHold, Holds, NotSettled};
-    if reported.is_none() {
+    let Some(kind) = kind else {
         return "The tutorial prints no number, so nothing is claimed across frameworks.".into();
+    };
+    if kind == ClaimKind::Typical {
+        // A limit or a failure: "holds" means the tutorial's run was typical there, which no
+        // framework's initialisers can be said to help or hold back.
+        let sides = [("lstm-lab", Some(ours)), ("Keras", keras), ("PyTorch", torch)];
+        let said = |v: Verdict| -> Vec<&str> {
+            sides
+                .iter()
+                .filter(|(_, s)| *s == Some(v))
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        let (typical, not, open) = (said(Holds), said(DoesNotHold), said(NotSettled));
+        let list = |names: &[&str]| names.join(" and ");
+        let mut words = match (typical.is_empty(), not.is_empty()) {
+            (false, true) => format!("The tutorial's number is typical of {}'s runs", list(&typical)),
+            (true, false) => format!("The tutorial's number is not typical of {}'s runs", list(&not)),
+            (false, false) => format!(
+                "The tutorial's number is typical of {}'s runs but not of {}'s",
+                list(&typical),
+                list(&not)
+            ),
+            (true, true) => "No framework has enough seeds to judge the tutorial's number".into(),
+        };
+        if !open.is_empty() {
+            words.push_str(&format!("; not settled for {}", list(&open)));
+        }
+        if keras.is_none() || torch.is_none() {
+            words.push_str("; a framework has no runs yet");
+        }
+        return words + ".";
     }
     let Some(keras) = keras else {
         return "No Keras runs: whether the claim depends on the framework is not known.".into();
@@ -325,7 +362,7 @@ mod tests {
 
     #[test]
     fn the_framework_statement_follows_the_three_verdicts() {
-        let say = |o, k, t| framework_words(Some(100.0), o, k, t);
+        let say = |o, k, t| framework_words(Some(ClaimKind::AtLeast), o, k, t);
         assert!(say(Holds, Some(Holds), Some(Holds)).contains("robust to the framework"));
         assert!(say(Holds, Some(Holds), Some(DoesNotHold)).contains("tied to Keras's initialisers"));
         assert!(say(Holds, Some(Holds), None).contains("PyTorch: no runs yet"));
@@ -334,6 +371,15 @@ mod tests {
         assert!(say(NotSettled, Some(Holds), Some(Holds)).contains("more seeds are needed"));
         assert!(say(DoesNotHold, Some(Holds), None).contains("the port and Keras disagree"));
         assert!(say(DoesNotHold, Some(DoesNotHold), Some(Holds)).contains("hold it back"));
+        let typical = |o, k, t| framework_words(Some(ClaimKind::Typical), o, k, t);
+        let mixed = typical(DoesNotHold, Some(DoesNotHold), Some(Holds));
+        assert!(
+            mixed.contains("typical of PyTorch's runs but not of lstm-lab and Keras's"),
+            "{mixed}"
+        );
+        assert!(!mixed.contains("hold it back"), "{mixed}");
+        let open = typical(Holds, Some(Holds), Some(NotSettled));
+        assert!(open.contains("not settled for PyTorch"), "{open}");
         let unsettled = say(NotSettled, Some(NotSettled), None);
         assert!(
             unsettled.contains("not settled in lstm-lab and in Keras"),

@@ -34,6 +34,10 @@ pub struct Pair {
     pub fisher_p: Option<f64>,
 }
 
+/// The fewest seeds a side needs before two frameworks are compared at all: with fewer, its
+/// spread is unknown and a pair's answer is "inconclusive: too few seeds".
+pub(crate) const PAIR_MIN_SEEDS: usize = 5;
+
 impl Pair {
     /// `a` against `b` (named `sides`) with the claim's `margin`; `at_least` is the reported
     /// number of an at-least claim (its reach counts go to Fisher's test), `None` otherwise.
@@ -44,7 +48,10 @@ impl Pair {
         margin: f64,
         at_least: Option<f64>,
     ) -> Self {
-        let comparison = Comparison::welch(&a.values, &b.values);
+        // Below PAIR_MIN_SEEDS a side's spread is not known (one or two seeds, often equal),
+        // and neither Welch's nor the rank and count tests can say anything honest.
+        let enough = a.values.len().min(b.values.len()) >= PAIR_MIN_SEEDS;
+        let comparison = enough.then(|| Comparison::welch(&a.values, &b.values)).flatten();
         Self {
             sides: sides.map(str::to_string),
             interval: comparison.map(|c| c.interval()),
@@ -53,8 +60,12 @@ impl Pair {
             sameness: comparison.map_or(Sameness::Inconclusive, |c| Sameness::of(&c, margin)),
             detectable: comparison.map(|c| c.detectable()),
             comparison,
-            mann_whitney_p: Self::mann_whitney(&at_resolution(&a.values), &at_resolution(&b.values)),
-            fisher_p: at_least.and_then(|r| Self::fisher(a.reach_counts(r), b.reach_counts(r))),
+            mann_whitney_p: enough
+                .then(|| Self::mann_whitney(&at_resolution(&a.values), &at_resolution(&b.values)))
+                .flatten(),
+            fisher_p: at_least
+                .filter(|_| enough)
+                .and_then(|r| Self::fisher(a.reach_counts(r), b.reach_counts(r))),
         }
     }
 
@@ -116,7 +127,9 @@ impl Pair {
     pub(crate) fn words(&self, margin: f64) -> String {
         let [a, b] = [&self.sides[0], &self.sides[1]];
         let (Some(c), Some([lo, hi])) = (self.comparison, self.interval) else {
-            return format!("{a} and {b}: too few seeds on one side to compare");
+            return format!(
+                "{a} and {b}: too few seeds on one side to compare (at least {PAIR_MIN_SEEDS} each)"
+            );
         };
         let d = c.difference;
         let range = format!("{a} minus {b} is {d:+.2} points, likely between {lo:+.2} and {hi:+.2}");
@@ -206,8 +219,8 @@ mod tests {
 
     #[test]
     fn a_float32_score_ties_with_the_same_exact_score() {
-        let exact = d(&[100.0 * 23.0 / 24.0, 100.0, 100.0 * 23.0 / 24.0, 100.0]);
-        let float32 = d(&[95.833_331_346_511_84, 100.0, 95.833_331_346_511_84, 100.0]);
+        let exact = d(&[100.0 * 23.0 / 24.0, 100.0, 100.0 * 23.0 / 24.0, 100.0, 100.0]);
+        let float32 = d(&[95.833_331_346_511_84, 100.0, 95.833_331_346_511_84, 100.0, 100.0]);
         let pair = Pair::new(["a", "b"], &exact, &float32, 8.4, Some(100.0));
         assert_eq!(pair.mann_whitney_p, Some(1.0));
     }
@@ -240,6 +253,11 @@ mod tests {
         let unsure = Pair::new(["a", "b"], &all, &d(&mixed), 2.0, Some(100.0));
         assert_eq!(unsure.sameness, Sameness::Inconclusive);
         assert!(unsure.words(2.0).contains("cannot tell"), "{}", unsure.words(2.0));
+        let four = Pair::new(["a", "b"], &all, &d(&[90.0, 95.0, 90.0, 95.0]), 2.0, Some(100.0));
+        assert_eq!(
+            (four.sameness, four.mann_whitney_p, four.fisher_p),
+            (Sameness::Inconclusive, None, None)
+        );
         let one = Pair::new(["a", "b"], &all, &d(&[100.0]), 2.0, Some(100.0));
         assert_eq!((one.sameness, one.comparison), (Sameness::Inconclusive, None));
         assert!(one.words(2.0).contains("too few seeds"));
