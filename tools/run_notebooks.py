@@ -163,7 +163,11 @@ def execute(path, write_back=True, quiet=False):
                 print(f"  - {e}")
         return errors, timing
     if write_back:
-        nbformat.write(nb, path)
+        # Written beside it, then renamed over it: a reader (tests/notebook_numbers.rs, running
+        # while CI executes the notebooks) never sees a half-written notebook.
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        nbformat.write(nb, tmp)
+        os.replace(tmp, path)
     if not quiet:
         print(f"ok     {path.name}: {total:.1f} s (first cell {timing['first_cell_seconds']:.1f} s)")
     return [], timing
