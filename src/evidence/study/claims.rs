@@ -60,12 +60,10 @@ impl Side {
         reported: Option<f64>,
         kind: ClaimKind,
     ) -> Result<Self> {
-        let mut distribution = Distribution::of(values, reported)?;
-        if kind == ClaimKind::Typical {
-            // A limit the tutorial printed is judged on percentiles: a share of seeds "reaching"
-            // it would mean nothing.
-            (distribution.reach, distribution.reach_interval) = (None, None);
-        }
+        // A limit the tutorial printed is judged on percentiles: a share of seeds "reaching" it
+        // would mean nothing, so only an at-least claim's number is a target to reach.
+        let target = reported.filter(|_| kind == ClaimKind::AtLeast);
+        let distribution = Distribution::of(values, target)?;
         Ok(Self {
             framework: framework.to_string(),
             verdict: Verdict::judge(reported, kind, &distribution),
