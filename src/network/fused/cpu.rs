@@ -99,13 +99,31 @@ pub fn forward_into(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32
         h_prev[s * t * u..][..u].copy_from_slice(&h0[s * u..][..u]);
         cells[s * (t + 1) * u..][..u].copy_from_slice(&c0[s * u..][..u]);
     }
-    simd(ForwardSteps {
-        dims,
-        recurrent: w.recurrent,
-        gates,
-        cells,
-        output,
-        h_prev,
+    // The recurrence, step by step, compiled for the CPU's SIMD level.
+    simd(|| {
+        for step in 0..t {
+            // gates[:, step] += h_{step-1} U   [batch, units] x [units, 4u]
+            gemm(
+                b,
+                g4,
+                u,
+                &mut gates[step * g4..],
+                t * g4,
+                true,
+                Mat::strided(&h_prev[step * u..], t * u),
+                Mat::rows(w.recurrent, g4),
+            );
+            for s in 0..b {
+                let z = &mut gates[(s * t + step) * g4..][..g4];
+                activate_gates(z, u);
+                let (before, after) = cells.split_at_mut((s * (t + 1) + step + 1) * u);
+                let h = &mut output[(s * (t + 1) + step) * u..][..u];
+                cell_forward(z, &before[before.len() - u..], &mut after[..u], h);
+                if step + 1 < t {
+                    h_prev[(s * t + step + 1) * u..][..u].copy_from_slice(h);
+                }
+            }
+        }
     });
     for s in 0..b {
         let at = (s * (t + 1) + t) * u;
@@ -122,56 +140,6 @@ pub struct Saved<'a> {
     pub cells: &'a [f32],
     /// [`Trace::h_prev`].
     pub h_prev: &'a [f32],
-}
-
-/// The recurrence of [`forward`], step by step (compiled for the CPU's SIMD by [`simd`]).
-struct ForwardSteps<'a> {
-    dims: Dims,
-    recurrent: &'a [f32],
-    gates: &'a mut [f32],
-    cells: &'a mut [f32],
-    output: &'a mut [f32],
-    h_prev: &'a mut [f32],
-}
-
-impl pulp::WithSimd for ForwardSteps<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) {
-        let (b, t, _, u) = self.dims.sizes();
-        let g4 = 4 * u;
-        let Self {
-            gates,
-            cells,
-            output,
-            h_prev,
-            ..
-        } = self;
-        for step in 0..t {
-            // gates[:, step] += h_{step-1} U   [batch, units] x [units, 4u]
-            gemm(
-                b,
-                g4,
-                u,
-                &mut gates[step * g4..],
-                t * g4,
-                true,
-                Mat::strided(&h_prev[step * u..], t * u),
-                Mat::rows(self.recurrent, g4),
-            );
-            for s in 0..b {
-                let z = &mut gates[(s * t + step) * g4..][..g4];
-                activate_gates(z, u);
-                let (before, after) = cells.split_at_mut((s * (t + 1) + step + 1) * u);
-                let h = &mut output[(s * (t + 1) + step) * u..][..u];
-                cell_forward(z, &before[before.len() - u..], &mut after[..u], h);
-                if step + 1 < t {
-                    h_prev[(s * t + step + 1) * u..][..u].copy_from_slice(h);
-                }
-            }
-        }
-    }
 }
 
 /// Gradients of one fused LSTM call; empty vectors for what was not needed.
@@ -253,17 +221,39 @@ pub fn backward_into(
     for s in 0..b {
         dc[s * u..][..u].copy_from_slice(&grad_output[(s * (t + 1) + t) * u..][..u]);
     }
-    simd(BackwardSteps {
-        dims,
-        grad_output,
-        recurrent: w.recurrent,
-        trace,
-        need_h0: needs.state,
-        dz,
-        dh_rec,
-        dc,
-        dh,
-        scratch,
+    // The recurrence, last step first, compiled for the CPU's SIMD level.
+    simd(|| {
+        for step in (0..t).rev() {
+            for s in 0..b {
+                let dh_out = &grad_output[(s * (t + 1) + step) * u..][..u];
+                for ((dh, &a), &r) in dh.iter_mut().zip(dh_out).zip(&dh_rec[s * u..][..u]) {
+                    *dh = a + r;
+                }
+                let cells = &trace.cells[s * (t + 1) * u..][..(t + 1) * u];
+                cell_backward(
+                    &trace.gates[(s * t + step) * g4..][..g4],
+                    &cells[(step + 1) * u..][..u],
+                    &cells[step * u..][..u],
+                    dh,
+                    &mut dc[s * u..][..u],
+                    &mut dz[(s * t + step) * g4..][..g4],
+                    scratch,
+                );
+            }
+            if step > 0 || needs.state {
+                // dh_{step-1} = dz[:, step] U^T   [batch, 4u] x [4u, units]
+                gemm(
+                    b,
+                    u,
+                    g4,
+                    dh_rec,
+                    u,
+                    false,
+                    Mat::strided(&dz[step * g4..], t * g4),
+                    Mat::transposed(w.recurrent, g4),
+                );
+            }
+        }
     });
     if needs.x {
         // dx = dz W^T   [batch * steps, 4u] x [4u, d_input]
@@ -314,70 +304,5 @@ pub fn backward_into(
     if needs.state {
         grads.h0.clone_from(dh_rec);
         grads.c0.clone_from(dc);
-    }
-}
-
-/// The recurrence of [`backward`], last step first (compiled for the CPU's SIMD by [`simd`]).
-struct BackwardSteps<'a> {
-    dims: Dims,
-    grad_output: &'a [f32],
-    recurrent: &'a [f32],
-    trace: Saved<'a>,
-    need_h0: bool,
-    dz: &'a mut [f32],
-    dh_rec: &'a mut [f32],
-    dc: &'a mut [f32],
-    dh: &'a mut [f32],
-    scratch: &'a mut [f32],
-}
-
-impl pulp::WithSimd for BackwardSteps<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) {
-        let (b, t, _, u) = self.dims.sizes();
-        let g4 = 4 * u;
-        let Self {
-            grad_output,
-            trace,
-            dz,
-            dh_rec,
-            dc,
-            dh,
-            scratch,
-            ..
-        } = self;
-        for step in (0..t).rev() {
-            for s in 0..b {
-                let dh_out = &grad_output[(s * (t + 1) + step) * u..][..u];
-                for ((dh, &a), &r) in dh.iter_mut().zip(dh_out).zip(&dh_rec[s * u..][..u]) {
-                    *dh = a + r;
-                }
-                let cells = &trace.cells[s * (t + 1) * u..][..(t + 1) * u];
-                cell_backward(
-                    &trace.gates[(s * t + step) * g4..][..g4],
-                    &cells[(step + 1) * u..][..u],
-                    &cells[step * u..][..u],
-                    dh,
-                    &mut dc[s * u..][..u],
-                    &mut dz[(s * t + step) * g4..][..g4],
-                    scratch,
-                );
-            }
-            if step > 0 || self.need_h0 {
-                // dh_{step-1} = dz[:, step] U^T   [batch, 4u] x [4u, units]
-                gemm(
-                    b,
-                    u,
-                    g4,
-                    dh_rec,
-                    u,
-                    false,
-                    Mat::strided(&dz[step * g4..], t * g4),
-                    Mat::transposed(self.recurrent, g4),
-                );
-            }
-        }
     }
 }

@@ -7,8 +7,9 @@
 
 /// Runs `op` compiled for the best instruction set this CPU offers (AVX2 + FMA on x86-64).
 ///
-/// `op` is a struct whose `with_simd` is `#[inline(always)]` and calls only
-/// `#[inline(always)]` loops: everything it inlines is compiled with those target features.
+/// `op` is a closure (called once, so the compiler inlines it) or a `pulp::WithSimd` whose
+/// `with_simd` is `#[inline(always)]`; the loops it calls are `#[inline(always)]`, so everything
+/// it inlines is compiled with those target features.
 #[inline(always)]
 pub fn simd<Op: pulp::WithSimd>(op: Op) -> Op::Output {
     pulp::Arch::new().dispatch(op)
