@@ -37,8 +37,8 @@ mod input;
 mod network;
 mod training;
 
-pub use base::{config, device, error, host, parallel, staging};
-pub(crate) use base::{evcxr, files, progress};
+pub use base::{config, device, host, parallel, staging};
+pub(crate) use base::{error, evcxr, files, progress};
 pub use evidence::{exercises, notebook, report, study};
 pub use experiments::{baseline, bench, tutorials};
 pub use input::{array, data, framing};
@@ -76,7 +76,7 @@ pub use rand;
 /// let sequence = data::generate_sequence(&mut rng, 5, 10).unwrap();
 /// let config = ModelConfig::new(1, 10, 4, 10, Topology::ManyToOne).unwrap();
 /// let model = config.init(&mut rng, &Device::flex().autodiff()).unwrap();
-/// assert_eq!((sequence.len(), model.topology()), (5, Topology::ManyToOne));
+/// assert_eq!((sequence.len(), model.config(1).topology()), (5, Topology::ManyToOne));
 /// ```
 pub mod prelude {
     pub use crate::config::ParamGuard;
@@ -84,6 +84,7 @@ pub mod prelude {
     pub use crate::layers::{Dense, Lstm, LstmConfig, LstmState};
     pub use crate::metrics::Confusion;
     pub use crate::models::{Loss, LstmModel, ModelConfig, Output, Topology};
+    pub use crate::notebook::{Markdown, claim};
     pub use crate::plot::{Heatmap, Series, Svg};
     pub use crate::report::{ResultsTable, RunRecord};
     pub use crate::study::Study;

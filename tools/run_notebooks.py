@@ -7,7 +7,7 @@
     python tools/run_notebooks.py --warm          # builds lstm_lab for the notebooks (just setup)
 
 A notebook fails when a cell raises an error (compile errors, and panics: the notebooks call
-`lstm_lab::notebook::exit_on_panic()`), when any cell writes to stderr (evcxr reports a `?`
+`lstm_lab::notebook::setup`, which makes a panic end the kernel), when any cell writes to stderr (evcxr reports a `?`
 error only there), when a code cell has no output or shows a stray `()`, when it has no inline
 chart, or when its kernel is not evcxr's. A failed notebook is not written back; its executed copy goes to
 target/notebooks-failed/ for inspection. Timestamps nbclient records are removed so that a
@@ -216,11 +216,11 @@ def warm():
 def self_test():
     """Broken notebooks must fail: a panic, a `?` error, a cell without output, a stray `()`, a
     compile error. Two notebooks (a panic ends its kernel; a compile error ends the run). Only
-    the panic needs lstm_lab (`exit_on_panic`); the other notebook starts with a plain cell, which
+    the panic needs lstm_lab (`notebook::setup`); the other notebook starts with a plain cell, which
     spares it the ~45 s a kernel spends on its first cell that uses lstm_lab (evcxr's
     rust-analyzer resolving the crate's dependencies). Its missing chart is reported too, beside
     the problems it is meant to show."""
-    dep = f':dep lstm_lab = {{ path = "{ROOT}", package = "lstm-lab" }}\nlstm_lab::notebook::exit_on_panic();\n'
+    dep = f':dep lstm_lab = {{ path = "{ROOT}", package = "lstm-lab" }}\nlstm_lab::notebook::setup("cpu", 1).unwrap();\n'
     chart = 'lstm_lab::plot::Heatmap::new(&[vec![1.0]], "t").draw().expect("a chart")'
     # name: (cells, then for each broken cell the problems the runner may report; one must be)
     cases = {

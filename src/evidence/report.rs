@@ -106,7 +106,7 @@ pub fn reported() -> Result<BTreeMap<String, Reported>> {
 }
 
 /// The reported number for one experiment.
-pub fn reported_for(experiment: Experiment) -> Result<Reported> {
+pub(crate) fn reported_for(experiment: Experiment) -> Result<Reported> {
     reported()?
         .remove(experiment.id())
         .ok_or_else(|| Error::invalid("reported.json", format!("no entry for {experiment}")))

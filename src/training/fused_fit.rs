@@ -37,7 +37,7 @@ impl Learner {
     pub(super) fn fused_step(&self) -> Option<FusedStep> {
         let model = self.model();
         let lstm = model.encoder();
-        let every_step = match model.topology() {
+        let every_step = match model.topology {
             Topology::ManyToOne => false,
             Topology::Seq2Seq => true,
             _ => return None,
@@ -48,7 +48,7 @@ impl Learner {
             Loss::MeanSquaredError => return None,
         };
         let on_cpu = lstm.kernel.val().device() == Device::flex();
-        if !on_cpu || model.output() != Output::Softmax || model.mask_value().is_some() {
+        if !on_cpu || model.output != Output::Softmax || model.mask_value.is_some() {
             return None;
         }
         let step_model = StepModel {

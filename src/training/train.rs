@@ -85,7 +85,7 @@ impl Learner {
 
     /// Compiles `model` with the given Adam settings.
     pub fn with_optimizer(model: LstmModel, stateful: bool, adam: KerasAdamConfig) -> Result<Self> {
-        crate::models::check_head(model.output(), model.classes())?;
+        crate::models::check_head(model.output, model.classes())?;
         if !model.encoder().kernel.val().is_autodiff() {
             return Err(Error::invalid(
                 "device",
@@ -431,7 +431,7 @@ impl Learner {
     /// Keras's output mask of `x` on `device`; `None`, without building anything, for a model
     /// without `Masking`.
     fn output_mask(&self, x: &Array3, device: &Device) -> Option<Tensor<2>> {
-        self.model().mask_value()?;
+        self.model().mask_value?;
         self.model().output_mask(&x.to_tensor(device))
     }
 }

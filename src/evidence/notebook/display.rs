@@ -10,6 +10,14 @@ use crate::study::{Side, Study};
 use crate::summary::{Summary as ModelSummary, shape_str, thousands};
 use crate::train::History;
 
+impl super::Markdown {
+    /// Notebook display (evcxr): the text as Markdown, and as itself for plain-text readers.
+    pub fn evcxr_display(&self) {
+        emit("text/plain", &self.0);
+        emit("text/markdown", &self.0);
+    }
+}
+
 impl Svg {
     /// Notebook display (evcxr): the chart as one output in two forms, a PNG (what every front
     /// end draws, an untrusted JupyterLab included) and the SVG (sharper, where it is shown).

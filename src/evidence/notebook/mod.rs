@@ -4,7 +4,7 @@
 //! ## Failing loudly
 //!
 //! evcxr catches a panic inside a cell, prints it to stderr and carries on, so a notebook whose
-//! cell panicked still "runs" to the end. [`exit_on_panic`], called in a notebook's first cell,
+//! cell panicked still "runs" to the end. [`setup`], called in a notebook's first cell,
 //! makes a panic end the kernel's child process instead: the cell reports an error and the
 //! notebook run stops there.
 //!
@@ -23,6 +23,7 @@
 //! | [`crate::summary::Summary`] | the model summary, as a table |
 //! | [`crate::report::RunRecord`], [`crate::report::ResultsTable`] | results, as tables |
 //! | [`crate::exercises::Answer`], [`crate::study::Study`] | their numbers, as tables |
+//! | [`Markdown`] | prose rendered from measured numbers (`text/markdown`) |
 //!
 //! A table is one output in two forms: HTML, which Jupyter draws, and aligned plain text
 //! (`text/plain`), which a console or a reader without HTML gets.
@@ -32,7 +33,38 @@
 
 mod display;
 
-/// A notebook's set-up in one call: panics stop the notebook ([`exit_on_panic`]), and the
+/// Prose written from measured numbers, shown in a notebook as Markdown (`text/markdown`, with
+/// the text itself as the `text/plain` form): a sentence that carries a number is rendered from
+/// the number, so it cannot drift from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markdown(pub String);
+
+impl std::fmt::Display for Markdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A sentence about measured numbers, and whether those numbers support it: shown as
+/// [`Markdown`] while `holds` is true. When `holds` is false the sentence is no longer true of
+/// the run, and `claim` panics with it, which stops a notebook set up by [`setup`]: a page cannot keep a sentence its own numbers contradict.
+///
+/// ```
+/// use lstm_lab::notebook::claim;
+/// let (before, after) = (82.61, 100.0);
+/// let shown = claim(format!("training longer lifts it from {before:.2}% to {after:.2}%"), after > before);
+/// assert_eq!(shown.0, "training longer lifts it from 82.61% to 100.00%");
+/// assert!(std::panic::catch_unwind(|| claim("it falls", after < before)).is_err());
+/// let nan = f64::NAN;
+/// assert!(std::panic::catch_unwind(|| claim("a NaN is above 0", nan > 0.0)).is_err());
+/// ```
+pub fn claim(sentence: impl Into<String>, holds: bool) -> Markdown {
+    let sentence = sentence.into();
+    assert!(holds, "a claim no longer holds for these numbers: \"{sentence}\"");
+    Markdown(sentence)
+}
+
+/// A notebook's set-up in one call: a later panic stops the notebook, and the
 /// device named `device` (`"cpu"`, or `"wgpu"` in a build with the `wgpu` feature) is returned
 /// seeded with `seed`, for the tensors Burn draws itself.
 ///
@@ -53,9 +85,8 @@ pub fn setup(device: &str, seed: u64) -> crate::Result<burn::tensor::Device> {
 }
 
 /// Makes any later panic print its message and location on stderr and exit the process with
-/// status 101, so that evcxr reports the cell as failed (see the module docs). Call it once, in
-/// a notebook's first cell; a command-line program does not need it.
-pub fn exit_on_panic() {
+/// status 101, so that evcxr reports the cell as failed (see the module docs); [`setup`] calls it.
+fn exit_on_panic() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.payload_as_str().unwrap_or("(no message)");
         let place = info

@@ -210,12 +210,14 @@ pub struct LstmModel {
     encoder: Lstm,
     decoder: Option<Lstm>,
     head: Dense,
+    // The wiring, the head's kind and the masking: read by the crate's training code here, and
+    // by a user through `config(steps)`, so that they are spelled once, on `ModelConfig`.
     #[module(skip)]
-    topology: Topology,
+    pub(crate) topology: Topology,
     #[module(skip)]
-    output: Output,
+    pub(crate) output: Output,
     #[module(skip)]
-    mask_value: Option<f32>,
+    pub(crate) mask_value: Option<f32>,
 }
 
 /// A model's head must have something to learn: a softmax over at least 2 classes, a linear
@@ -326,21 +328,6 @@ impl LstmModel {
         &self.head
     }
 
-    /// The wiring.
-    pub fn topology(&self) -> Topology {
-        self.topology
-    }
-
-    /// The head's kind.
-    pub fn output(&self) -> Output {
-        self.output
-    }
-
-    /// Keras's `Masking(mask_value)` in front of the encoder, if any.
-    pub fn mask_value(&self) -> Option<f32> {
-        self.mask_value
-    }
-
     /// Output classes (values per output step).
     pub fn classes(&self) -> usize {
         match self.topology {
@@ -354,7 +341,8 @@ impl LstmModel {
         self.encoder.d_input()
     }
 
-    /// Its sizes, for inputs of `steps` time steps.
+    /// Its sizes, wiring, head and masking, for inputs of `steps` time steps:
+    /// `model.config(steps).topology()`.
     pub fn config(&self, steps: usize) -> ModelConfig {
         ModelConfig {
             steps,
