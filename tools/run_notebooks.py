@@ -7,8 +7,9 @@
     python tools/run_notebooks.py --warm          # builds lstm_lab for the notebooks (just setup)
 
 A notebook fails when a cell raises an error (compile errors, and panics: the notebooks call
-`lstm_lab::notebook::setup`, which makes a panic end the kernel), when any cell writes to stderr (evcxr reports a `?`
-error only there), when a code cell has no output or shows a stray `()`, when it has no inline
+`lstm_lab::notebook::setup`, which makes a panic end the kernel), when any cell writes to stderr
+(evcxr reports a `?` error only there), when a code cell has no output, shows a stray `()` or
+prints a line over 120 characters, when it has no inline
 chart, or when its kernel is not evcxr's. A failed notebook is not written back; its executed copy goes to
 target/notebooks-failed/ for inspection. Timestamps nbclient records are removed so that a
 rerun gives a clean diff; the seconds of each notebook and of its first (`:dep`) cell are
@@ -41,6 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 KERNEL = "rust"
 CELL_TIMEOUT_S = 3600
 CHART_MIMES = ("image/svg+xml", "image/png")
+# The longest line a cell may print: prose belongs in Markdown (`lstm_lab::notebook::Markdown`),
+# where it wraps; a table's text/plain fallback is not a printed stream and is not held to it.
+MAX_LINE = 120
 # evcxr sends a cell's printed lines from a separate thread, so a line can reach Jupyter just
 # after the cell's "idle" status (one cell in ~400 did in CI: its only output was missing).
 # JupyterLab keeps listening and shows it; nbclient stops at "idle". The client below listens
@@ -111,6 +115,13 @@ def problems(nb):
                 found.append(f"cell {i}: error: {out.get('evalue') or out.get('ename')}")
             elif out.output_type == "stream" and out.get("name") == "stderr" and out.text.strip():
                 found.append(f"cell {i}: stderr: {out.text.strip()[:500]}")
+            elif out.output_type == "stream":
+                longest = max((len(line) for line in out.text.split("\n")), default=0)
+                if longest > MAX_LINE:
+                    found.append(
+                        f"cell {i}: a printed line of {longest} characters (over {MAX_LINE}: show "
+                        "prose as Markdown, wrap the rest)"
+                    )
             elif out.output_type in ("display_data", "execute_result"):
                 if str(out.get("data", {}).get("text/plain", "")).strip() == "()":
                     found.append(f"cell {i}: shows a stray `()` (end the cell with `;`)")
@@ -215,7 +226,7 @@ def warm():
 
 def self_test():
     """Broken notebooks must fail: a panic, a `?` error, a cell without output, a stray `()`, a
-    compile error. Two notebooks (a panic ends its kernel; a compile error ends the run). Only
+    printed line too long to read, a compile error. Two notebooks (a panic ends its kernel; a compile error ends the run). Only
     the panic needs lstm_lab (`notebook::setup`); the other notebook starts with a plain cell, which
     spares it the ~45 s a kernel spends on its first cell that uses lstm_lab (evcxr's
     rust-analyzer resolving the crate's dependencies). Its missing chart is reported too, beside
@@ -233,10 +244,12 @@ def self_test():
                 'fn f() -> Result<(), String> { Err("broken".into()) }\nf()?;\nprintln!("unreached");',
                 "let _quiet = 1;",
                 'for i in 0..2 {\n    println!("{i}");\n}',
+                'println!("{}", "word ".repeat(30));',
                 'let x: u8 = "not a number";\nx',  # last: a compile error stops the run
             ],
             [("cell 1: stderr: broken", "cell 1: no output"), ("cell 2: no output",),
-             ("cell 3: shows a stray `()`",), ("cell 4: error: mismatched types",)],
+             ("cell 3: shows a stray `()`",), ("cell 4: a printed line of 150 characters",),
+             ("cell 5: error: mismatched types",)],
         ),
     }
     ok = True

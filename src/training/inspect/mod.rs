@@ -33,6 +33,10 @@ use crate::layers::{Lstm, LstmState};
 use crate::models::LstmModel;
 use burn::tensor::Tensor;
 
+mod weights;
+
+pub use weights::{LstmWeights, weight_gradients};
+
 /// Everything one LSTM layer computed for one sample, step by step: each field is
 /// `[steps][units]`.
 ///
@@ -138,48 +142,6 @@ pub fn input_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result
     let (logits, _) = model.forward(xt.clone(), None);
     let loss = model.loss_kind().forward_masked(logits, targets, mask);
     norms_per_step(loss, xt, steps)
-}
-
-/// The gradient of the loss over all of `x` with respect to the first LSTM layer's weights, in
-/// Keras's fused layout: what the next step of gradient descent would move. The model must live
-/// on an autodiff device.
-///
-/// - x: `[samples, steps, features]`; y: the targets, `[samples, out_steps, classes]`
-pub fn weight_gradients(model: &LstmModel, x: &Array3, y: &Array3) -> Result<WeightGradients> {
-    let (xt, _) = gradient_input(model, x, y)?;
-    let device = xt.device();
-    let targets = y.to_tensor(&device);
-    let mask = model.output_mask(&xt);
-    let (logits, _) = model.forward(xt, None);
-    let grads = model.loss_kind().forward_masked(logits, targets, mask).backward();
-    let lstm = model.encoder();
-    let rows = |t: Option<Tensor<2>>, what: &'static str| -> Result<Vec<Vec<f32>>> {
-        let t = t.ok_or_else(|| Error::invalid(what, "the loss does not depend on it"))?;
-        let width = t.dims()[1];
-        let flat = t
-            .into_data()
-            .try_to_vec::<f32>()
-            .map_err(|e| Error::invalid(what, format!("{e:?}")))?;
-        Ok(flat.chunks(width).map(<[f32]>::to_vec).collect())
-    };
-    let bias = lstm.bias.val().grad(&grads).map(|b| b.unsqueeze::<2>());
-    Ok(WeightGradients {
-        kernel: rows(lstm.kernel.val().grad(&grads), "kernel")?,
-        recurrent: rows(lstm.recurrent_kernel.val().grad(&grads), "recurrent kernel")?,
-        bias: rows(bias, "bias")?.concat(),
-    })
-}
-
-/// [`weight_gradients`]: `dL/dW`, `dL/dU` and `dL/db` of one LSTM layer, each gate's columns
-/// in Keras's order i, f, c, o (`units` columns a gate).
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeightGradients {
-    /// `[features][4 * units]`.
-    pub kernel: Vec<Vec<f32>>,
-    /// `[units][4 * units]`.
-    pub recurrent: Vec<Vec<f32>>,
-    /// `[4 * units]`.
-    pub bias: Vec<f32>,
 }
 
 /// An intervention on one input step: in every sample the one-hot value at `step` is replaced
@@ -384,53 +346,6 @@ mod tests {
                 "step {t}: backprop {norm}, finite differences {fd}"
             );
         }
-    }
-
-    /// With one time step, `h0 = c0 = 0`: the recurrent kernel multiplies zeros and the forget
-    /// gate scales a zero cell, so their gradients are exactly zero; with two steps they are not.
-    #[test]
-    fn one_step_leaves_the_recurrent_kernel_and_the_forget_gate_without_gradient() {
-        let device = Device::flex().autodiff();
-        let (d, u) = (3, 4);
-        let grads = |steps: usize| {
-            let model = ModelConfig::new(steps, d, u, 3, Topology::ManyToOne)
-                .unwrap()
-                .init(&mut ChaCha12Rng::seed_from_u64(2), &device)
-                .unwrap();
-            let values: Vec<f32> = (0..2 * steps * d).map(|i| (i % 5) as f32 / 5.0).collect();
-            let x = Array3::new(values, [2, steps, d]).unwrap();
-            let y = Array3::new(vec![1.0, 0.0, 0.0, 0.0, 0.0, 1.0], [2, 1, 3]).unwrap();
-            weight_gradients(&model, &x, &y).unwrap()
-        };
-        let gate = |row: &[f32], g: usize| row[g * u..][..u].to_vec();
-        let one = grads(1);
-        assert_eq!(
-            (one.kernel.len(), one.recurrent.len(), one.bias.len()),
-            (d, u, 4 * u)
-        );
-        assert!(one.recurrent.iter().flatten().all(|&g| g == 0.0));
-        assert!(
-            one.kernel
-                .iter()
-                .all(|row| gate(row, 1).iter().all(|&g| g == 0.0))
-        );
-        assert!(gate(&one.bias, 1).iter().all(|&g| g == 0.0));
-        for g in [0, 2, 3] {
-            assert!(
-                gate(&one.bias, g).iter().all(|&v| v != 0.0 && v.is_finite()),
-                "gate {g}"
-            );
-        }
-        let two = grads(2);
-        assert!(two.recurrent.iter().flatten().any(|&g| g != 0.0));
-        assert!(gate(&two.bias, 1).iter().any(|&g| g != 0.0));
-        let plain = ModelConfig::new(1, d, u, 3, Topology::ManyToOne).unwrap();
-        let plain = plain
-            .init(&mut ChaCha12Rng::seed_from_u64(2), &Device::flex())
-            .unwrap();
-        let x = Array3::new(vec![0.0; d], [1, 1, d]).unwrap();
-        let y = Array3::new(vec![1.0, 0.0, 0.0], [1, 1, 3]).unwrap();
-        assert!(weight_gradients(&plain, &x, &y).is_err());
     }
 
     #[test]
