@@ -136,12 +136,15 @@ pub fn trace(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<LstmTr
 /// - returns `[steps]`
 pub fn input_gradient_norms(model: &LstmModel, x: &Array3, y: &Array3) -> Result<Vec<f32>> {
     let (xt, steps) = gradient_input(model, x, y)?;
-    let device = xt.device();
-    let targets = y.to_tensor(&device);
+    norms_per_step(loss(model, xt.clone(), y), xt, steps)
+}
+
+/// The model's training loss (Keras's, masked where the model masks) on `xt` against `y`.
+fn loss(model: &LstmModel, xt: Tensor<3>, y: &Array3) -> Tensor<1> {
+    let targets = y.to_tensor(&xt.device());
     let mask = model.output_mask(&xt);
-    let (logits, _) = model.forward(xt.clone(), None);
-    let loss = model.loss_kind().forward_masked(logits, targets, mask);
-    norms_per_step(loss, xt, steps)
+    let (logits, _) = model.forward(xt, None);
+    model.loss_kind().forward_masked(logits, targets, mask)
 }
 
 /// An intervention on one input step: in every sample the one-hot value at `step` is replaced

@@ -1,7 +1,7 @@
 //! The gradient of the loss with respect to an LSTM layer's weights ([`weight_gradients`]), and
 //! the weights themselves and how far training moved them ([`LstmWeights`]), gate by gate.
 
-use super::gradient_input;
+use super::{gradient_input, loss};
 use crate::array::Array3;
 use crate::error::{Error, Result};
 use crate::layers::Lstm;
@@ -15,11 +15,7 @@ use burn::tensor::Tensor;
 /// - x: `[samples, steps, features]`; y: the targets, `[samples, out_steps, classes]`
 pub fn weight_gradients(model: &LstmModel, x: &Array3, y: &Array3) -> Result<LstmWeights> {
     let (xt, _) = gradient_input(model, x, y)?;
-    let device = xt.device();
-    let targets = y.to_tensor(&device);
-    let mask = model.output_mask(&xt);
-    let (logits, _) = model.forward(xt, None);
-    let grads = model.loss_kind().forward_masked(logits, targets, mask).backward();
+    let grads = loss(model, xt, y).backward();
     let lstm = model.encoder();
     let missing = |what: &'static str| move || Error::invalid(what, "the loss does not depend on it");
     LstmWeights::from_tensors(
@@ -90,7 +86,7 @@ impl LstmWeights {
     /// `[i, f, c, o]`. A NaN anywhere in a block makes that entry NaN.
     pub fn largest_by_gate(&self) -> [[f32; 4]; 3] {
         let units = self.bias.len() / 4;
-        let largest = |rows: &[&[f32]], gate: usize| {
+        let largest = |rows: &[Vec<f32>], gate: usize| {
             rows.iter()
                 .flat_map(|r| &r[gate * units..(gate + 1) * units])
                 .fold(0.0f32, |m, v| {
@@ -101,33 +97,24 @@ impl LstmWeights {
                     }
                 })
         };
-        let kernel: Vec<&[f32]> = self.kernel.iter().map(Vec::as_slice).collect();
-        let recurrent: Vec<&[f32]> = self.recurrent.iter().map(Vec::as_slice).collect();
-        let bias = [self.bias.as_slice()];
-        [kernel.as_slice(), recurrent.as_slice(), bias.as_slice()]
-            .map(|rows| [0, 1, 2, 3].map(|g| largest(rows, g)))
+        let blocks: [&[Vec<f32>]; 3] = [&self.kernel, &self.recurrent, std::slice::from_ref(&self.bias)];
+        blocks.map(|rows| [0, 1, 2, 3].map(|g| largest(rows, g)))
     }
 
     /// How many entries are not zero (a NaN counts): of a gradient, the weights it reaches; of a
     /// change, the weights that moved.
     pub fn nonzero(&self) -> usize {
-        self.kernel
-            .iter()
-            .chain(&self.recurrent)
-            .chain([&self.bias])
-            .flatten()
-            .filter(|&&v| v != 0.0)
-            .count()
+        self.rows().flatten().filter(|&&v| v != 0.0).count()
     }
 
     /// How many weights the layer has.
     pub fn len(&self) -> usize {
-        self.kernel
-            .iter()
-            .chain(&self.recurrent)
-            .chain([&self.bias])
-            .map(Vec::len)
-            .sum()
+        self.rows().map(Vec::len).sum()
+    }
+
+    /// Every row: the kernel's, the recurrent kernel's, then the bias.
+    fn rows(&self) -> impl Iterator<Item = &Vec<f32>> {
+        self.kernel.iter().chain(&self.recurrent).chain([&self.bias])
     }
 
     /// Whether the layer has no weights (never, for a layer built by [`crate::layers::LstmConfig`]).
