@@ -24,10 +24,12 @@ test-wgpu:
 # Every result, table, plot and notebook output, regenerated.
 reproduce: results exercises notebooks
 
-# The experiments and the 20-seed study: `reproduce` without the exercises and the notebooks.
+# The experiments and the 20-seed study (and its seeds again through the reference training
+# step, results/steps.md): `reproduce` without the exercises and the notebooks.
 results:
     cargo run --release {{cargo_features}} -- reproduce
     cargo run --release {{cargo_features}} -- study --seeds 20
+    cargo run --release {{cargo_features}} -- study --seeds 20 --reference-step
 
 # Options: --only echo-linear,echo-masked --seeds 5 --jobs 2. `just exercises check --seeds 1`
 # re-runs the first seed of every arm and compares it with the saved answers instead.

@@ -8,7 +8,7 @@ use lstm_lab::study::{
     Distribution, FrameworkRun, FrameworkStudy, Grid, Part, Sameness, SeedRun, Shard, Study, Verdict, merge,
     run_cells,
 };
-use lstm_lab::tutorials::Experiment;
+use lstm_lab::tutorials::{Experiment, RunOptions};
 use std::path::PathBuf;
 
 /// A short grid: three cheap experiments (stateful fresh-data, encoder-decoder, shuffled fit),
@@ -28,12 +28,18 @@ fn grid() -> Grid {
 
 const EPOCHS: Option<usize> = Some(3);
 
+/// Every cell at [`EPOCHS`] epochs, through the fused step.
+fn base() -> RunOptions {
+    RunOptions::new(1).with_epochs(3)
+}
+
 fn part(shard: Option<Shard>, runs: Vec<SeedRun>) -> Part {
     Part {
         grid: grid(),
         shard,
         epochs: EPOCHS,
         device: "cpu".into(),
+        fused_step: true,
         hosts: vec![lstm_lab::host::Host::this()],
         runs,
     }
@@ -50,15 +56,15 @@ fn assert_same_numbers(a: &[SeedRun], b: &[SeedRun]) {
 fn jobs_do_not_change_the_numbers() {
     let device = Device::flex();
     let cells = grid().cells();
-    let one = run_cells(&cells, 1, EPOCHS, &device, false).unwrap();
-    let two = run_cells(&cells, 2, EPOCHS, &device, false).unwrap();
-    let three = run_cells(&cells, 3, EPOCHS, &device, false).unwrap();
+    let one = run_cells(&cells, 1, &base(), &device, false).unwrap();
+    let two = run_cells(&cells, 2, &base(), &device, false).unwrap();
+    let three = run_cells(&cells, 3, &base(), &device, false).unwrap();
     assert_eq!(one.len(), 9);
     assert_same_numbers(&one, &two);
     assert_same_numbers(&one, &three);
     // Each run is the experiment's own run, as `run --seed` gives it.
     let single = Experiment::EchoPartial
-        .run(&lstm_lab::tutorials::RunOptions::new(5).with_epochs(3), &device)
+        .run(&RunOptions::new(5).with_epochs(3), &device)
         .unwrap();
     let cell = one
         .iter()
@@ -92,13 +98,13 @@ fn jobs_do_not_change_the_numbers() {
 fn shards_merge_into_the_single_run_and_refuse_overlaps_and_gaps() {
     let device = Device::flex();
     let g = grid();
-    let all = run_cells(&g.cells(), 2, EPOCHS, &device, false).unwrap();
+    let all = run_cells(&g.cells(), 2, &base(), &device, false).unwrap();
     let (s1, s2) = ("1/2".parse::<Shard>().unwrap(), "2/2".parse::<Shard>().unwrap());
     let (c1, c2) = (g.shard(s1), g.shard(s2));
     assert_eq!(c1.len() + c2.len(), g.cells().len());
     assert!(c1.iter().all(|c| !c2.contains(c)), "shards are disjoint");
-    let p1 = part(Some(s1), run_cells(&c1, 1, EPOCHS, &device, false).unwrap());
-    let p2 = part(Some(s2), run_cells(&c2, 1, EPOCHS, &device, false).unwrap());
+    let p1 = part(Some(s1), run_cells(&c1, 1, &base(), &device, false).unwrap());
+    let p2 = part(Some(s2), run_cells(&c2, 1, &base(), &device, false).unwrap());
     let parts = vec![
         (PathBuf::from("a/study-part-1-of-2.json"), p1.clone()),
         (PathBuf::from("b/study-part-2-of-2.json"), p2.clone()),
@@ -225,6 +231,7 @@ fn three_frameworks() -> (Part, FrameworkStudy, FrameworkStudy) {
         shard: None,
         epochs: Some(1),
         device: "cpu".into(),
+        fused_step: true,
         hosts: vec![],
     };
     let runs = |echo: fn(u64) -> f64| -> Vec<FrameworkRun> {
@@ -328,4 +335,65 @@ fn three_frameworks_give_three_sides_three_pairs_and_fisher_only_on_at_least_cla
         swapped.contains("t.json holds PyTorch's runs, not Keras's"),
         "{swapped}"
     );
+}
+
+#[test]
+fn the_reference_step_is_compared_claim_by_claim_with_the_fused_one() {
+    let device = Device::flex();
+    let g = Grid::new(vec![Experiment::Alphabet2Step, Experiment::EchoWhole], 1, 5).unwrap();
+    let run = |fused: bool| {
+        let runs = run_cells(&g.cells(), 2, &base().with_fused_step(fused), &device, false).unwrap();
+        Part {
+            grid: g.clone(),
+            shard: None,
+            epochs: EPOCHS,
+            device: "cpu".into(),
+            fused_step: fused,
+            hosts: vec![],
+            runs,
+        }
+    };
+    let (fused, reference) = (run(true), run(false));
+    // The steps differ in their last bits: some loss in these 10 runs differs.
+    assert!(
+        fused
+            .runs
+            .iter()
+            .zip(&reference.runs)
+            .any(|(a, b)| a.loss != b.loss)
+    );
+    let study = Study::new(fused.clone(), None, None).unwrap();
+    let comparison = study.compare_steps(reference.clone()).unwrap();
+    assert_eq!(comparison.rows.len(), 2);
+    for row in &comparison.rows {
+        assert_eq!(row.fused.values.len(), 5);
+        let claim = study.claim(row.experiment).unwrap();
+        assert_eq!(row.fused, claim.ours.distribution);
+        assert_eq!(row.margin, claim.margin);
+        let same = row
+            .fused
+            .values
+            .iter()
+            .zip(&row.reference.values)
+            .filter(|(a, b)| a == b)
+            .count();
+        assert_eq!(row.same_number, same);
+    }
+    let md = comparison.to_markdown();
+    assert!(
+        md.contains("| alphabet-2step |") && md.contains("| echo-whole |"),
+        "{md}"
+    );
+
+    // The study must be the fused one, and the grids the same.
+    let err = Study::new(reference.clone(), None, None)
+        .unwrap()
+        .compare_steps(reference.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("step"), "{err}");
+    let mut fewer = reference;
+    fewer.grid = Grid::new(vec![Experiment::Alphabet2Step], 1, 5).unwrap();
+    let err = study.compare_steps(fewer).unwrap_err().to_string();
+    assert!(err.contains("grid"), "{err}");
 }

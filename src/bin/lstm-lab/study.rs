@@ -4,7 +4,7 @@ use crate::jobs_or_cores;
 use clap::{Args, Subcommand};
 use lstm_lab::staging::{Staging, update_readme_section};
 use lstm_lab::study::{self, FrameworkStudy, Grid, Part, Shard, Study};
-use lstm_lab::tutorials::Experiment;
+use lstm_lab::tutorials::{Experiment, RunOptions};
 use lstm_lab::{Result, device};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -85,6 +85,11 @@ struct StudyOptions {
     /// cpu, or wgpu (needs a build with `--features wgpu`).
     #[arg(long, default_value = "cpu")]
     device: String,
+    /// Train through the reference step (Burn's autodiff) everywhere and compare every claim's
+    /// number with the study's (`--out`'s study.json, through the fused step) in steps.json and
+    /// steps.md, instead of writing a study.
+    #[arg(long)]
+    reference_step: bool,
     #[command(flatten)]
     judged: Judged,
 }
@@ -123,13 +128,9 @@ pub(crate) fn command(args: StudyArgs) -> Result<()> {
             let seeds = seeds.min(grid.seeds);
             let check = Grid::new(grid.experiments.clone(), grid.first_seed, seeds)?;
             let device = device::from_name(&saved.part.device)?;
-            let runs = study::run_cells(
-                &check.cells(),
-                jobs_or_cores(jobs),
-                saved.part.epochs,
-                &device,
-                progress,
-            )?;
+            let mut base = RunOptions::new(grid.first_seed).with_fused_step(saved.part.fused_step);
+            base.epochs = saved.part.epochs;
+            let runs = study::run_cells(&check.cells(), jobs_or_cores(jobs), &base, &device, progress)?;
             saved.check(&runs)?;
             println!(
                 "{} runs ({} seeds of {} experiments) agree with {}",
@@ -154,11 +155,27 @@ pub(crate) fn command(args: StudyArgs) -> Result<()> {
             };
             let device = device::from_name(&o.device)?;
             let jobs = jobs_or_cores(o.jobs);
-            // A shard keeps each finished cell at once in a folder of its own, so that a killed
-            // shard re-run with the same options resumes.
-            let cell_dir = o
-                .shard
-                .map(|shard| study::cell_dir(&o.judged.out, shard, o.epochs, &o.device));
+            let mut base = RunOptions::new(o.seed).with_fused_step(!o.reference_step);
+            base.epochs = o.epochs;
+            // The fused study to compare with is read before hours of runs, not after.
+            if o.reference_step && o.shard.is_some() {
+                return Err(lstm_lab::Error::invalid(
+                    "study --reference-step",
+                    "is compared with the whole study: run it without --shard",
+                ));
+            }
+            let fused = match o.reference_step {
+                true => Some(Study::load(&o.judged.out.join("study.json"))?),
+                false => None,
+            };
+            // A shard, or the reference step, keeps each finished cell at once in a folder of its
+            // own, so that a killed run re-run with the same options resumes.
+            let whole = Shard { index: 1, count: 1 };
+            let cell_dir = match (o.shard, o.reference_step) {
+                (Some(shard), _) => Some(study::cell_dir(&o.judged.out, shard, &base, &o.device)),
+                (None, true) => Some(study::cell_dir(&o.judged.out, whole, &base, &o.device)),
+                (None, false) => None,
+            };
             let kept = cell_dir.as_ref().map_or(0, |dir| {
                 cells
                     .iter()
@@ -174,8 +191,8 @@ pub(crate) fn command(args: StudyArgs) -> Result<()> {
             }
             let start = std::time::Instant::now();
             let runs = match &cell_dir {
-                Some(dir) => study::run_cells_resumable(&cells, jobs, o.epochs, &device, progress, dir)?,
-                None => study::run_cells(&cells, jobs, o.epochs, &device, progress)?,
+                Some(dir) => study::run_cells_resumable(&cells, jobs, &base, &device, progress, dir)?,
+                None => study::run_cells(&cells, jobs, &base, &device, progress)?,
             };
             eprintln!(
                 "study: {} runs in {:.1} s",
@@ -187,9 +204,26 @@ pub(crate) fn command(args: StudyArgs) -> Result<()> {
                 shard: o.shard,
                 epochs: o.epochs,
                 device: o.device,
+                fused_step: !o.reference_step,
                 hosts: vec![lstm_lab::host::Host::this()],
                 runs,
             };
+            if let Some(fused) = fused {
+                let comparison = fused.compare_steps(part)?;
+                let markdown = comparison.to_markdown();
+                let mut staging = Staging::new(&o.judged.out)?;
+                staging.write(
+                    "steps.json",
+                    (serde_json::to_string(&comparison)? + "\n").as_bytes(),
+                )?;
+                staging.write("steps.md", markdown.as_bytes())?;
+                staging.commit()?;
+                if let Some(dir) = &cell_dir {
+                    lstm_lab::staging::remove_dir_if_present(dir)?;
+                }
+                println!("{markdown}");
+                return Ok(());
+            }
             match o.shard {
                 Some(shard) => {
                     let mut staging = Staging::new(&o.judged.out)?;

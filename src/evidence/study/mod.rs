@@ -13,7 +13,8 @@
 //! use lstm_lab::study::{Grid, run_cells};
 //! use lstm_lab::tutorials::Experiment;
 //! let grid = Grid::new(vec![Experiment::Alphabet2Step], 1, 4).unwrap();
-//! let runs = run_cells(&grid.cells(), 2, None, &burn::tensor::Device::flex(), false).unwrap();
+//! let base = lstm_lab::tutorials::RunOptions::new(1); // the tutorials' epochs, the fused step
+//! let runs = run_cells(&grid.cells(), 2, &base, &burn::tensor::Device::flex(), false).unwrap();
 //! assert_eq!(runs.len(), 4);
 //! ```
 
@@ -22,6 +23,7 @@ mod compare;
 mod frameworks;
 mod judged;
 mod stats;
+mod steps;
 mod verdict;
 
 use crate::error::{Error, Result};
@@ -40,6 +42,7 @@ pub use compare::Pair;
 pub use frameworks::{FrameworkRun, FrameworkStudy};
 pub use judged::Study;
 pub use stats::{Comparison, Sameness, wilson};
+pub use steps::{StepComparison, StepRow};
 pub use verdict::{Distribution, Verdict};
 
 /// One (experiment, seed) run of the study: the numbers a claim is judged on.
@@ -192,11 +195,19 @@ pub struct Part {
     pub epochs: Option<usize>,
     /// `cpu` or `wgpu`.
     pub device: String,
+    /// Trained through the fused CPU step where it applies (true, `lstm-lab`'s default) or
+    /// through the reference step (Burn's autodiff) everywhere (false: `study --reference-step`).
+    #[serde(default = "fused_by_default")]
+    pub fused_step: bool,
     /// The machines the runs were made on (one per part merged in).
     #[serde(default)]
     pub hosts: Vec<Host>,
     /// The runs, in grid order.
     pub runs: Vec<SeedRun>,
+}
+
+fn fused_by_default() -> bool {
+    true
 }
 
 impl Part {
@@ -211,31 +222,32 @@ impl Part {
     }
 }
 
-/// Runs every cell, `jobs` at a time, each with [`RunOptions::new`]`(seed)` (and `epochs` if
-/// given). The runs come back in the order of `cells`, with the same numbers whatever `jobs` is:
+/// Runs every cell, `jobs` at a time, each with `base` (its epochs and step; its seed and
+/// progress bar are ignored) and the cell's seed. The runs come back in the order of `cells`, with the same numbers whatever `jobs` is:
 /// each cell seeds its own data, weights and device. `progress` draws one bar over all cells.
 pub fn run_cells(
     cells: &[(Experiment, u64)],
     jobs: usize,
-    epochs: Option<usize>,
+    base: &RunOptions,
     device: &Device,
     progress: bool,
 ) -> Result<Vec<SeedRun>> {
     parallel_map(cells, jobs, progress, |&(experiment, seed)| {
-        run_cell(experiment, seed, epochs, device)
+        run_cell(experiment, seed, base, device)
     })
 }
 
 /// [`run_cells`], keeping each finished cell in `dir` at once (`EXPERIMENT-seed-NNN.json`,
 /// written under a temporary name, then renamed): a run killed part-way loses only the cells it
 /// was in, and the next call with the same `dir` reads the finished cells back instead of
-/// training them again. A cell's numbers depend only on its experiment, seed, epochs and
-/// device, so `dir` must hold cells of one `epochs` and one device (the study names the folder
-/// after them and the shard); the caller removes it once the runs are saved elsewhere.
+/// training them again. A cell's numbers depend only on its experiment, seed, epochs, step and
+/// device, so `dir` must hold cells of one `base` and one device (the study names the folder
+/// after them and the shard, see [`cell_dir`]); the caller removes it once the runs are saved
+/// elsewhere.
 pub fn run_cells_resumable(
     cells: &[(Experiment, u64)],
     jobs: usize,
-    epochs: Option<usize>,
+    base: &RunOptions,
     device: &Device,
     progress: bool,
     dir: &Path,
@@ -254,7 +266,7 @@ pub fn run_cells_resumable(
                     experiment.id()
                 )));
             }
-            let want = epochs.unwrap_or(experiment.default_epochs());
+            let want = base.epochs.unwrap_or(experiment.default_epochs());
             if run.epochs != want {
                 return Err(unreadable(format!(
                     "holds a run of {} epochs, not {want}",
@@ -263,7 +275,7 @@ pub fn run_cells_resumable(
             }
             return Ok(run);
         }
-        let run = run_cell(experiment, seed, epochs, device)?;
+        let run = run_cell(experiment, seed, base, device)?;
         let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
         std::fs::write(&tmp, serde_json::to_string(&run)? + "\n").map_err(crate::files::writing(&tmp))?;
         std::fs::rename(&tmp, &path).map_err(crate::files::writing(&path))?;
@@ -272,12 +284,14 @@ pub fn run_cells_resumable(
 }
 
 /// The folder in `out` where shard `shard` keeps its finished cells for [`run_cells_resumable`]:
-/// `.cells-I-of-N-epochs-E-DEVICE` (E is `full` for the tutorials' epochs), one per shard,
-/// epochs and device, since a cell's numbers depend on all three.
-pub fn cell_dir(out: &Path, shard: Shard, epochs: Option<usize>, device: &str) -> PathBuf {
-    let epochs = epochs.map_or("full".to_string(), |e| e.to_string());
+/// `.cells-I-of-N-epochs-E-DEVICE` (E is `full` for the tutorials' epochs; `-reference-step`
+/// follows for the reference step), one per shard, epochs, step and device, since a cell's
+/// numbers depend on all four.
+pub fn cell_dir(out: &Path, shard: Shard, base: &RunOptions, device: &str) -> PathBuf {
+    let epochs = base.epochs.map_or("full".to_string(), |e| e.to_string());
+    let step = if base.fused_step { "" } else { "-reference-step" };
     out.join(format!(
-        ".cells-{}-of-{}-epochs-{epochs}-{device}",
+        ".cells-{}-of-{}-epochs-{epochs}-{device}{step}",
         shard.index, shard.count
     ))
 }
@@ -287,12 +301,13 @@ pub fn cell_file(dir: &Path, experiment: Experiment, seed: u64) -> PathBuf {
     dir.join(format!("{}-seed-{seed:03}.json", experiment.id()))
 }
 
-/// One cell, through [`Experiment::run`].
-fn run_cell(experiment: Experiment, seed: u64, epochs: Option<usize>, device: &Device) -> Result<SeedRun> {
-    let mut options = RunOptions::new(seed);
-    if let Some(epochs) = epochs {
-        options = options.with_epochs(epochs);
-    }
+/// One cell, through [`Experiment::run`] with `base`'s epochs and step.
+fn run_cell(experiment: Experiment, seed: u64, base: &RunOptions, device: &Device) -> Result<SeedRun> {
+    let options = RunOptions {
+        seed,
+        progress: false,
+        ..base.clone()
+    };
     let outcome = experiment.run(&options, device)?;
     Ok(SeedRun {
         experiment,
@@ -317,12 +332,15 @@ pub fn merge(parts: &[(PathBuf, Part)]) -> Result<Part> {
     let mut runs: Vec<SeedRun> = Vec::new();
     let mut seen: std::collections::BTreeMap<(Experiment, u64), &Path> = Default::default();
     for (path, part) in parts {
-        let same = part.grid == first.grid && part.epochs == first.epochs && part.device == first.device;
+        let same = part.grid == first.grid
+            && part.epochs == first.epochs
+            && part.device == first.device
+            && part.fused_step == first.fused_step;
         if !same {
             return Err(Error::invalid(
                 "study merge",
                 format!(
-                    "{} and {} are parts of different studies (grid, epochs or device differ)",
+                    "{} and {} are parts of different studies (grid, epochs, device or step differ)",
                     first_path.display(),
                     path.display()
                 ),
@@ -385,6 +403,7 @@ pub fn merge(parts: &[(PathBuf, Part)]) -> Result<Part> {
         shard: None,
         epochs: first.epochs,
         device: first.device.clone(),
+        fused_step: first.fused_step,
         hosts,
         runs,
     })

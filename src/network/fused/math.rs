@@ -1,7 +1,7 @@
 //! The arithmetic of the CPU kernels: a strided single-precision GEMM (the `gemm` crate, the one
 //! Burn's CPU backend uses) and branch-free gate activations that the compiler vectorises.
 //!
-//! The activations run inside [`simd`], which re-compiles its closure for AVX2 + FMA when the
+//! The activations run inside `simd`, which re-compiles its closure for AVX2 + FMA when the
 //! CPU has them (`pulp`'s runtime dispatch) and falls back to the baseline otherwise. The code
 //! never calls `mul_add` itself, so the baseline and the AVX2 build round identically.
 
@@ -11,7 +11,7 @@
 /// `with_simd` is `#[inline(always)]`; the loops it calls are `#[inline(always)]`, so everything
 /// it inlines is compiled with those target features.
 #[inline(always)]
-pub fn simd<Op: pulp::WithSimd>(op: Op) -> Op::Output {
+pub(crate) fn simd<Op: pulp::WithSimd>(op: Op) -> Op::Output {
     pulp::Arch::new().dispatch(op)
 }
 
@@ -27,7 +27,7 @@ const LN2_LO: f32 = -2.121_944_4e-4;
 /// with the power of two built from its exponent bits). Inputs are clamped to
 /// `[-87.3, 88.3]`, so the result is never infinite or subnormal.
 #[inline(always)]
-pub fn exp(x: f32) -> f32 {
+pub(crate) fn exp(x: f32) -> f32 {
     let x = x.clamp(-87.3, 88.3);
     let shifted = x * LOG2_E + ROUND;
     let n = shifted - ROUND; // round(x / ln 2)
@@ -46,21 +46,21 @@ pub fn exp(x: f32) -> f32 {
 
 /// The logistic function `1 / (1 + e^-x)`.
 #[inline(always)]
-pub fn sigmoid(x: f32) -> f32 {
+pub(crate) fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + exp(-x))
 }
 
 /// `tanh(x) = 1 - 2 / (e^2x + 1)`: within 2e-7 of the exact value everywhere, exactly ±1 in
 /// the tails.
 #[inline(always)]
-pub fn tanh(x: f32) -> f32 {
+pub(crate) fn tanh(x: f32) -> f32 {
     1.0 - 2.0 / (exp(2.0 * x) + 1.0)
 }
 
 /// Applies the LSTM's gate activations to one `[4 * units]` pre-activation row in place:
 /// sigmoid on i, f and o, tanh on the candidate g (Keras's gate order i, f, c, o).
 #[inline(always)]
-pub fn activate_gates(z: &mut [f32], units: usize) {
+pub(crate) fn activate_gates(z: &mut [f32], units: usize) {
     let (ifg, o) = z.split_at_mut(3 * units);
     let (i_f, g) = ifg.split_at_mut(2 * units);
     // Two plain loops, not a chained iterator: the compiler vectorises these.
@@ -80,7 +80,7 @@ pub fn activate_gates(z: &mut [f32], units: usize) {
 /// - gates: activated `[4 * units]` (i, f, g, o)
 /// - c_prev, c, h: `[units]`
 #[inline(always)]
-pub fn cell_forward(gates: &[f32], c_prev: &[f32], c: &mut [f32], h: &mut [f32]) {
+pub(crate) fn cell_forward(gates: &[f32], c_prev: &[f32], c: &mut [f32], h: &mut [f32]) {
     let u = c.len();
     let (i, rest) = gates.split_at(u);
     let (f, rest) = rest.split_at(u);
@@ -100,7 +100,7 @@ pub fn cell_forward(gates: &[f32], c_prev: &[f32], c: &mut [f32], h: &mut [f32])
 /// - dz: out, the gradient of the pre-activations `[4 * units]`
 /// - scratch: `[units]`, overwritten
 #[inline(always)]
-pub fn cell_backward(
+pub(crate) fn cell_backward(
     gates: &[f32],
     c: &[f32],
     c_prev: &[f32],
@@ -137,7 +137,7 @@ pub fn cell_backward(
 ///
 /// Every element is updated on its own by the same IEEE operations, so the vector width does
 /// not change a bit.
-pub fn adam(theta: &mut [f32], m: &mut [f32], v: &mut [f32], grad: &[f32], hyper: [f32; 4]) {
+pub(crate) fn adam(theta: &mut [f32], m: &mut [f32], v: &mut [f32], grad: &[f32], hyper: [f32; 4]) {
     simd(Adam {
         theta,
         m,

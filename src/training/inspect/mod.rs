@@ -2,7 +2,8 @@
 //! ([`trace`]), how much of the cell state survives the forget gates to the end
 //! ([`LstmTrace::forget_reach`]), how strongly the loss depends on each input step
 //! ([`input_gradient_norms`]) and on each weight ([`weight_gradients`]), and whether changing
-//! one input step changes the answer ([`answers_changed_by`]).
+//! one input step changes the answer ([`answers_changed_by`]); over many samples, how each gate
+//! behaves: its mean and how often it is shut or open ([`gate_stats`]).
 //!
 //! The gradient of the loss with respect to the input at step `t` says how much a change there
 //! would move the answer. Backpropagation through time carries it from the output back to step
@@ -33,8 +34,10 @@ use crate::layers::{Lstm, LstmState};
 use crate::models::LstmModel;
 use burn::tensor::Tensor;
 
+mod gates;
 mod weights;
 
+pub use gates::{GateStats, gate_stats};
 pub use weights::{LstmWeights, weight_gradients};
 
 /// Everything one LSTM layer computed for one sample, step by step: each field is

@@ -1,5 +1,6 @@
 //! Charts as SVG (plotters): training curves and lines (`curves.rs`), bars and strips
-//! (`bars.rs`), heatmaps (`heatmap.rs`), on the shared palette, ticks and legends of `style.rs`.
+//! (`bars.rs`), heatmaps (`heatmap.rs`), on the shared palette, ticks and legends of `style.rs`;
+//! the LSTM cell drawn with a trained layer's measured gates (`diagram.rs`).
 //!
 //! Every function returns an [`Svg`]: the same chart is written to `results/plots/` by the
 //! command line and shown inline in a notebook (as a PNG and as the SVG; see
@@ -7,11 +8,13 @@
 
 mod bars;
 mod curves;
+mod diagram;
 mod heatmap;
 mod style;
 
 pub use bars::{accuracy_bars, paired_bars, strip_chart};
 pub use curves::{Series, band_chart, history_chart, line_chart};
+pub use diagram::gate_diagram;
 pub use heatmap::{Heatmap, confusion_heatmap};
 
 use crate::error::{Error, Result};
