@@ -378,7 +378,13 @@ fn the_reference_step_is_compared_claim_by_claim_with_the_fused_one() {
             .filter(|(a, b)| a == b)
             .count();
         assert_eq!(row.same_number, same);
+        assert!(
+            row.same_loss <= row.same_number,
+            "an identical curve gives an identical number"
+        );
     }
+    // alphabet-2step goes through the fused step: some seed's curve differs.
+    assert!(comparison.rows.iter().any(|r| r.same_loss < 5));
     let md = comparison.to_markdown();
     assert!(
         md.contains("| alphabet-2step |") && md.contains("| echo-whole |"),

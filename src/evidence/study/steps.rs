@@ -34,6 +34,10 @@ pub struct StepRow {
     pub margin: f64,
     /// Seeds whose number is the same through both steps.
     pub same_number: usize,
+    /// Seeds whose whole loss curve is the same, to the last bit, through both steps: all of
+    /// them where the fused step does not apply (the run takes the reference step both times).
+    #[serde(default)]
+    pub same_loss: usize,
     /// Through the fused step (the study's runs).
     pub fused: Distribution,
     /// Through the reference step.
@@ -87,6 +91,18 @@ impl Study {
                 if fused.len() != refs.len() {
                     return Err(mismatch(&format!("the number of {e}'s runs")));
                 }
+                let losses = |runs: &[SeedRun]| -> Vec<Vec<f32>> {
+                    runs.iter()
+                        .filter(|r| r.experiment == e)
+                        .map(|r| r.loss.clone())
+                        .collect()
+                };
+                let (fused_loss, reference_loss) = (losses(&self.part.runs), losses(&reference.runs));
+                let same_loss = fused_loss
+                    .iter()
+                    .zip(&reference_loss)
+                    .filter(|(a, b)| a == b)
+                    .count();
                 let same_number = fused.iter().zip(&refs).filter(|(a, b)| a == b).count();
                 let fused = Distribution::of(fused, claim.reported)?;
                 let reference = Distribution::of(refs, claim.reported)?;
@@ -99,6 +115,7 @@ impl Study {
                     metric: claim.metric,
                     margin: claim.margin,
                     same_number,
+                    same_loss,
                     fused,
                     reference,
                     pair,
@@ -120,8 +137,8 @@ impl StepComparison {
              interval of the difference of means lies inside the claim's margin, different when \
              not and Welch's test rejects equal means, inconclusive otherwise; identical when \
              every seed gives the same number through both.\n\n\
-             | claim | measured as | margin | fused mean ± sd | reference mean ± sd | seeds with the same number | answer | difference (90% interval) |\n\
-             |---|---|---:|---:|---:|---:|---|---:|\n",
+             | claim | measured as | margin | fused mean ± sd | reference mean ± sd | seeds with the same number | same loss curve | answer | difference (90% interval) |\n\
+             |---|---|---:|---:|---:|---:|---:|---|---:|\n",
             grid.first_seed,
             grid.first_seed + grid.seeds - 1,
         );
@@ -131,15 +148,29 @@ impl StepComparison {
                 _ => "-".to_string(),
             };
             md.push_str(&format!(
-                "| {} | {} | ±{} | {} | {} | {} of {} | **{}** | {difference} |\n",
+                "| {} | {} | ±{} | {} | {} | {} of {n} | {} of {n} | **{}** | {difference} |\n",
                 row.experiment,
                 row.metric.words(),
                 row.margin,
                 row.fused.mean_sd(),
                 row.reference.mean_sd(),
                 row.same_number,
-                row.fused.values.len(),
+                row.same_loss,
                 row.answer(),
+                n = row.fused.values.len(),
+            ));
+        }
+        let unfused: Vec<String> = self
+            .rows
+            .iter()
+            .filter(|r| r.same_loss == r.fused.values.len())
+            .map(|r| r.experiment.to_string())
+            .collect();
+        if !unfused.is_empty() {
+            md.push_str(&format!(
+                "\nOn {}, every seed's loss curve is the same to the last bit through both: the fused \
+                 step does not apply there, and the run takes the reference step both times.\n",
+                unfused.join(", ")
             ));
         }
         let different = self

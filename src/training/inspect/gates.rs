@@ -5,10 +5,10 @@
 //! A gate that sits near 0 or 1 acts as a switch: a forget gate above 0.9 keeps its unit's cell
 //! almost whole from one step to the next, one below 0.1 wipes it. A gate in between scales.
 
+use super::{each_step, values};
 use crate::array::Array3;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::layers::{Lstm, LstmState};
-use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
 /// Activations of the four gates of one LSTM layer over `samples` samples and `steps` steps.
@@ -23,6 +23,10 @@ pub struct GateStats {
     pub steps: usize,
     /// Per gate (`[i, f, g, o]`): the mean activation over samples, steps and units.
     pub mean: [f64; 4],
+    /// Per gate: the mean size of the activation, `|a|` (for the signed `g`, how strongly it
+    /// writes, whichever the direction; for the others the same as `mean`).
+    #[serde(default)]
+    pub mean_abs: [f64; 4],
     /// Per gate, per unit: the share of (sample, step) activations below the low threshold.
     pub low: [Vec<f64>; 4],
     /// Per gate, per unit: the share of (sample, step) activations above the high threshold.
@@ -57,47 +61,24 @@ impl GateStats {
 ///
 /// - x: `[samples, steps, d_input]`
 pub fn gate_stats(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<GateStats> {
-    let [samples, steps, d_input] = x.shape();
-    if d_input != lstm.d_input() {
-        return Err(Error::Shape {
-            context: "features of x vs the LSTM's input",
-            expected: vec![lstm.d_input()],
-            actual: vec![d_input],
-        });
-    }
-    if samples == 0 || steps == 0 {
-        return Err(Error::Empty {
-            what: "the samples whose gates are measured",
-        });
-    }
+    let [samples, steps, _] = x.shape();
     let units = lstm.units();
-    let device = lstm.kernel.val().device();
-    let lstm = burn::module::Module::valid(lstm);
-    let xt = x.to_tensor(&device).without_autodiff(); // [samples, steps, d]
-    let mut state = state.unwrap_or_else(|| lstm.zero_state(samples, &xt.device()));
-    let projected = lstm.project(xt); // [samples, steps, 4u]
-    let values = |t: Tensor<2>| -> Result<Vec<f32>> {
-        t.into_data()
-            .try_to_vec::<f32>()
-            .map_err(|e| Error::invalid("gate activations", format!("{e:?}")))
-    };
-    let mut sum = [0.0f64; 4];
+    let (mut sum, mut sum_abs) = ([0.0f64; 4], [0.0f64; 4]);
     let mut low: [Vec<f64>; 4] = std::array::from_fn(|_| vec![0.0; units]);
     let mut high: [Vec<f64>; 4] = std::array::from_fn(|_| vec![0.0; units]);
-    for t in 0..steps {
-        let xw = projected.clone().narrow(1, t, 1).reshape([samples, 4 * units]);
-        let (gates, next) = lstm.step(xw, state);
-        for (g, gate) in gates.into_iter().enumerate() {
+    each_step(lstm, x, state, |_, gates, _| {
+        for (g, gate) in gates.iter().enumerate() {
             let lower = if g == 2 { -0.9 } else { 0.1 };
-            for (k, &a) in values(gate)?.iter().enumerate() {
+            for (k, &a) in values(gate.clone())?.iter().enumerate() {
                 let u = k % units; // [samples, units], row-major
                 sum[g] += f64::from(a);
+                sum_abs[g] += f64::from(a.abs());
                 low[g][u] += f64::from(u8::from(a < lower));
                 high[g][u] += f64::from(u8::from(a > 0.9));
             }
         }
-        state = next;
-    }
+        Ok(())
+    })?;
     let per_unit = (samples * steps) as f64;
     for share in low.iter_mut().chain(high.iter_mut()).flatten() {
         *share /= per_unit;
@@ -106,6 +87,7 @@ pub fn gate_stats(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<G
         samples,
         steps,
         mean: sum.map(|s| s / (per_unit * units as f64)),
+        mean_abs: sum_abs.map(|s| s / (per_unit * units as f64)),
         low,
         high,
     })
@@ -145,6 +127,9 @@ mod tests {
         );
         assert_eq!(stats.high[1][0], high_f_unit0 / 20.0);
         assert_eq!((stats.samples, stats.steps, stats.units()), (4, 5, 3));
+        // The sigmoid gates are positive, so their mean size is their mean; g's is at least |mean|.
+        assert!((stats.mean_abs[1] - stats.mean[1]).abs() < 1e-9);
+        assert!(stats.mean_abs[2] >= stats.mean[2].abs() && stats.mean_abs[2] > 0.0);
         for [lo, hi] in stats.saturated() {
             assert!((0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi) && lo + hi <= 1.0);
         }

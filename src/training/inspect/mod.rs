@@ -35,9 +35,11 @@ use crate::models::LstmModel;
 use burn::tensor::Tensor;
 
 mod gates;
+mod probe;
 mod weights;
 
 pub use gates::{GateStats, gate_stats};
+pub use probe::{MemoryCurve, memory_probe};
 pub use weights::{LstmWeights, weight_gradients};
 
 /// Everything one LSTM layer computed for one sample, step by step: each field is
@@ -90,26 +92,14 @@ impl LstmTrace {
 /// - x: `[1, steps, d_input]` (one sample); state: its initial `(h, c)`, zeros when `None`
 /// - returns an [`LstmTrace`] whose `hidden` equals the layer's own forward output.
 pub fn trace(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<LstmTrace> {
-    let [samples, steps, d_input] = x.shape();
+    let [samples, steps, _] = x.shape();
     if samples != 1 {
         return Err(Error::invalid(
             "x",
             format!("trace takes one sample ([1, steps, features]), got {samples}"),
         ));
     }
-    if d_input != lstm.d_input() {
-        return Err(Error::Shape {
-            context: "features of x vs the LSTM's input",
-            expected: vec![lstm.d_input()],
-            actual: vec![d_input],
-        });
-    }
-    let device = lstm.kernel.val().device();
-    let lstm = burn::module::Module::valid(lstm);
-    let xt = x.to_tensor(&device).without_autodiff(); // [1, steps, d]
-    let mut state = state.unwrap_or_else(|| lstm.zero_state(1, &xt.device()));
-    let projected = lstm.project(xt); // [1, steps, 4u]
-    let row = |t: Tensor<2>| -> Vec<f32> { t.into_data().try_to_vec::<f32>().unwrap_or_default() };
+    let row = |t: &Tensor<2>| -> Result<Vec<f32>> { values(t.clone()) };
     let mut out = LstmTrace {
         input: Vec::with_capacity(steps),
         forget: Vec::with_capacity(steps),
@@ -118,18 +108,62 @@ pub fn trace(lstm: &Lstm, x: &Array3, state: Option<LstmState>) -> Result<LstmTr
         cell: Vec::with_capacity(steps),
         hidden: Vec::with_capacity(steps),
     };
+    each_step(lstm, x, state, |_, [i, f, g, o], next| {
+        out.input.push(row(i)?);
+        out.forget.push(row(f)?);
+        out.candidate.push(row(g)?);
+        out.output.push(row(o)?);
+        out.cell.push(row(&next.c)?);
+        out.hidden.push(row(&next.h)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Runs every sample of `x` (`[samples, steps, d_input]`) through `lstm` from `state` (zeros
+/// when `None`), one step at a time, without autodiff, and calls `visit(t, gates, state)` after
+/// each step with its gates `[i, f, g, o]` and the state it reached, each `[samples, units]`.
+fn each_step(
+    lstm: &Lstm,
+    x: &Array3,
+    state: Option<LstmState>,
+    mut visit: impl FnMut(usize, &[Tensor<2>; 4], &LstmState) -> Result<()>,
+) -> Result<()> {
+    let [samples, steps, d_input] = x.shape();
+    if d_input != lstm.d_input() {
+        return Err(Error::Shape {
+            context: "features of x vs the LSTM's input",
+            expected: vec![lstm.d_input()],
+            actual: vec![d_input],
+        });
+    }
+    if samples == 0 || steps == 0 {
+        return Err(Error::Empty {
+            what: "the samples run through the LSTM",
+        });
+    }
+    let device = lstm.kernel.val().device();
+    let lstm = burn::module::Module::valid(lstm);
+    let xt = x.to_tensor(&device).without_autodiff(); // [samples, steps, d]
+    let mut state = state.unwrap_or_else(|| lstm.zero_state(samples, &xt.device()));
+    let projected = lstm.project(xt); // [samples, steps, 4u]
     for t in 0..steps {
-        let xw = projected.clone().narrow(1, t, 1).reshape([1, 4 * lstm.units()]);
-        let ([i, f, g, o], next) = lstm.step(xw, state);
-        out.input.push(row(i));
-        out.forget.push(row(f));
-        out.candidate.push(row(g));
-        out.output.push(row(o));
-        out.cell.push(row(next.c.clone()));
-        out.hidden.push(row(next.h.clone()));
+        let xw = projected
+            .clone()
+            .narrow(1, t, 1)
+            .reshape([samples, 4 * lstm.units()]);
+        let (gates, next) = lstm.step(xw, state);
+        visit(t, &gates, &next)?;
         state = next;
     }
-    Ok(out)
+    Ok(())
+}
+
+/// A tensor's values, row-major.
+fn values(t: Tensor<2>) -> Result<Vec<f32>> {
+    t.into_data()
+        .try_to_vec::<f32>()
+        .map_err(|e| Error::invalid("activations", format!("{e:?}")))
 }
 
 /// The norm of the loss's gradient with respect to each input step, `|dL/dx_t|`, averaged over

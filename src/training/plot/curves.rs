@@ -218,6 +218,9 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
         let mut builder = ChartBuilder::on(&plot_area);
         builder.margin(12).x_label_area_size(40).y_label_area_size(65);
         let color = |i: usize| PALETTE[i % PALETTE.len()];
+        // Whole-number x (time steps, epochs) over a short span: a tick on every one, none between.
+        let whole_x = points().all(|p| p.0.fract() == 0.0) && x1 - x0 <= 30.0;
+        let x_ticks = if whole_x { (x1 - x0) as usize + 1 } else { 10 };
         macro_rules! draw_lines {
             ($chart:expr) => {{
                 let chart = &mut $chart;
@@ -225,6 +228,7 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
                     .configure_mesh()
                     .x_desc(x_desc)
                     .y_desc(y_desc)
+                    .x_labels(x_ticks)
                     .x_label_formatter(&|x| tick(*x))
                     .y_label_formatter(&|y| if log_y { log_tick(*y) } else { tick(*y) })
                     .light_line_style(WHITE)
@@ -283,5 +287,29 @@ mod tests {
         assert!(long.as_str().contains("moving average of 100 epochs"));
         let short = history_chart(&history(500), "short").unwrap();
         assert!(!short.as_str().contains("moving average"));
+    }
+
+    /// Five time steps get the ticks 0, 1, 2, 3, 4 and none between them.
+    #[test]
+    fn whole_number_axes_have_whole_number_ticks() {
+        let points = (0..5).map(|t| (t as f64, 10.0 * t as f64)).collect();
+        let series = [Series {
+            name: "a".into(),
+            points,
+        }];
+        let svg = line_chart("steps", "time step", "y", &series, false)
+            .unwrap()
+            .into_string();
+        // Every text element's content: the tick labels among them.
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")))
+            .map(|(content, _)| content.trim())
+            .collect();
+        for t in ["0", "1", "2", "3", "4"] {
+            assert!(texts.contains(&t), "no tick {t}: {texts:?}");
+        }
+        assert!(!texts.contains(&"0.5") && !texts.contains(&"1.5"), "{texts:?}");
     }
 }

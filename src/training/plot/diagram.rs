@@ -28,7 +28,8 @@ const BOXES: [(&str, &str, f64, &str); 4] = [
 const SQUASH_X: f64 = 650.0; // tanh(c) and the output product
 
 /// One LSTM step as a diagram, its gates (in the order `[i, f, g, o]` of [`GateStats`])
-/// annotated with their measured mean activation, and, below, how often each gate was nearly shut
+/// annotated with their measured mean activation (each box filled as deep as it; the signed
+/// candidate `g` as deep as its mean size `|g|`), and, below, how often each gate was nearly shut
 /// or nearly open over `stats.samples` samples x `stats.steps` steps.
 pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
     let mut s = String::new();
@@ -122,7 +123,9 @@ pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
     // The gates, each filled as deep as its mean activation (for g, as deep as its mean's size).
     for (g, (name, function, x, colour)) in [1, 0, 2, 3].map(|k| (k, BOXES[k])) {
         let mean = shown(stats.mean[g]);
-        let depth = if g == 2 { mean.abs() } else { mean }.clamp(0.0, 1.0);
+        // g is signed: its mean can be near 0 while it writes strongly both ways, so its box is
+        // filled as deep as its mean size |g|.
+        let depth = if g == 2 { stats.mean_abs[g] } else { mean }.clamp(0.0, 1.0);
         let _ = writeln!(
             s,
             r##"<rect x="{}" y="{}" width="80" height="48" rx="6" fill="{colour}" fill-opacity="{depth:.3}" stroke="{colour}" stroke-width="2"/>
@@ -152,10 +155,15 @@ pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
         let shut = if g == 2 { "-0.9" } else { "0.1" };
         let _ = writeln!(
             s,
-            r##"<text x="20" y="{}" font-size="13"><tspan fill="{colour}" font-weight="bold">{name} ({})</tspan>: mean {:.2} · below {shut} {:.0}% of the time · above 0.9 {:.0}% · {} of {} units there over half the time</text>"##,
+            r##"<text x="20" y="{}" font-size="13"><tspan fill="{colour}" font-weight="bold">{name} ({})</tspan>: mean {:.2}{} · below {shut} {:.0}% of the time · above 0.9 {:.0}% · {} of {} units beyond one or the other on over half the steps</text>"##,
             506.0 + 22.0 * row as f64,
             words[g],
             shown(stats.mean[g]),
+            if g == 2 {
+                format!(" (mean size |g| {:.2})", stats.mean_abs[g])
+            } else {
+                String::new()
+            },
             100.0 * low,
             100.0 * high,
             mostly[g],
@@ -191,6 +199,7 @@ mod tests {
             samples: 200,
             steps: 10,
             mean: [0.25, 0.75, -0.001, 0.5],
+            mean_abs: [0.25, 0.75, 0.6, 0.5],
             low: [vec![0.1, 0.2], vec![0.0, 0.0], vec![0.3, 0.3], vec![0.6, 0.0]],
             high: [vec![0.0, 0.0], vec![0.9, 0.7], vec![0.1, 0.1], vec![0.0, 0.2]],
         };
@@ -199,10 +208,11 @@ mod tests {
         assert!(text.contains("a &lt;toy&gt; &amp; its gates"));
         assert!(text.contains(">0.75<") && text.contains(">0.00<") && !text.contains("-0.00"));
         assert!(
-            text.contains("mean 0.75 · below 0.1 0% of the time · above 0.9 80% · 2 of 2 units there"),
+            text.contains("mean 0.75 · below 0.1 0% of the time · above 0.9 80% · 2 of 2 units beyond"),
             "{text}"
         );
         assert!(text.contains("over 200 samples x 10 steps, 2 units"));
+        assert!(text.contains("mean 0.00 (mean size |g| 0.60)"), "{text}");
         let png = svg.to_png().unwrap();
         assert_eq!(&png[..4], b"\x89PNG");
     }

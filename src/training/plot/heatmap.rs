@@ -5,6 +5,12 @@ use crate::error::{Error, Result};
 use crate::metrics::Confusion;
 use plotters::prelude::*;
 
+/// The width of the colour bar right of every heatmap, its labels included (SVG units).
+const COLOUR_BAR: u32 = 80;
+
+/// The bands the colour bar is drawn in.
+const BAR_BANDS: usize = 64;
+
 /// The confusion matrix as a heatmap, drawn as it prints: true class down, predicted class
 /// across, the class names on the axes and each non-zero count written in its cell.
 pub fn confusion_heatmap(confusion: &Confusion, title: &str) -> Result<Svg> {
@@ -22,7 +28,7 @@ pub fn confusion_heatmap(confusion: &Confusion, title: &str) -> Result<Svg> {
 }
 
 /// A matrix drawn as it prints: row 0 at the top, one cell per value, each row's and column's
-/// label on its cell's centre. The defaults: axes named "row" and "column", labelled by index,
+/// label on its cell's centre, a colour bar on the right. The defaults: axes named "row" and "column", labelled by index,
 /// darker blue for larger values, no values written.
 ///
 /// ```
@@ -161,20 +167,50 @@ impl<'a> Heatmap<'a> {
         let mut svg = String::new();
         {
             let size = (
-                (n_cols * side + 150).clamp(420, 1000) as u32,
+                (n_cols * side + 150).clamp(420, 1000) as u32 + COLOUR_BAR,
                 (n_rows * side + 110).clamp(220, 900) as u32,
             );
             let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
             root.fill(&WHITE).map_err(plot_error)?;
-            let caption = match (self.values, signed) {
-                (true, _) => self.title.clone(),
-                (false, true) => format!("{} (colour scale ±{scale:.2})", self.title),
-                (false, false) => format!("{} (darkest = {scale:.2})", self.title),
-            };
+            let (root, bar) = root.split_horizontally(size.0 - COLOUR_BAR);
+            // The colour bar: the colour of every value from the smallest drawn to the largest.
+            let low = if signed { -scale } else { 0.0 };
+            let mut bar_chart = ChartBuilder::on(&bar)
+                .margin_top(40)
+                .margin_bottom(45)
+                .margin_right(12)
+                .y_label_area_size(48)
+                .build_cartesian_2d(0f64..1f64, f64::from(low)..f64::from(scale))
+                .map_err(plot_error)?;
+            bar_chart
+                .configure_mesh()
+                .disable_mesh()
+                .disable_x_axis()
+                // Whole numbers (counts) get whole ticks: at most one per unit.
+                .y_label_style(("sans-serif", 11))
+                .y_labels(if whole { (scale - low) as usize + 1 } else { 5 }.min(5))
+                .y_label_formatter(&|v| {
+                    if whole {
+                        format!("{v:.0}")
+                    } else {
+                        format!("{v:.2}")
+                    }
+                })
+                .draw()
+                .map_err(plot_error)?;
+            let band = (scale - low) / BAR_BANDS as f32;
+            bar_chart
+                .draw_series((0..BAR_BANDS).map(|k| {
+                    let from = low + band * k as f32;
+                    let colour = cell(from + band / 2.0);
+                    let (a, b) = (f64::from(from), f64::from(from + band));
+                    Rectangle::new([(0.0, a), (1.0, b)], colour.filled())
+                }))
+                .map_err(plot_error)?;
             // Cell (r, c) spans x in [c, c+1] and y in [n_rows-1-r, n_rows-r], so row 0 is on
             // top; the labels sit at the half-integers, the cells' centres.
             let mut chart = ChartBuilder::on(&root)
-                .caption(caption, ("sans-serif", 15))
+                .caption(self.title.as_str(), ("sans-serif", 15))
                 .margin(10)
                 .x_label_area_size(35)
                 .y_label_area_size(50)
@@ -239,9 +275,26 @@ mod tests {
         // plotters writes each text element's content on a line of its own.
         let texts: Vec<&str> = svg.as_str().lines().map(str::trim).collect();
         assert!(texts.contains(&"toy: confusion"));
-        // The counts 2 (A as A) and 1 (A as B, B as B) are written; the empty cell is not.
-        assert!(texts.contains(&"2") && texts.contains(&"1") && !texts.contains(&"0"));
+        // The counts 2 (A as A) and 1 (A as B, B as B) are written; the empty cell is not: the
+        // one "0" is the colour bar's lowest label (it reads 0, 1, 2).
+        assert!(texts.contains(&"2") && texts.contains(&"1"));
+        assert_eq!(texts.iter().filter(|t| **t == "0").count(), 1, "{texts:?}");
+        assert_eq!(texts.iter().filter(|t| **t == "1").count(), 3, "{texts:?}");
         assert!(texts.contains(&"A") && texts.contains(&"B"));
+    }
+
+    /// The colour bar runs from 0 to the largest value (unsigned) or from minus to plus the
+    /// largest magnitude (signed), labelled at its ends.
+    #[test]
+    fn every_heatmap_has_a_colour_bar() {
+        let rows = vec![vec![0.5, -2.0], vec![1.0, 0.0]];
+        let labels =
+            |svg: Svg| -> Vec<String> { svg.as_str().lines().map(|l| l.trim().to_string()).collect() };
+        let signed = labels(Heatmap::new(&rows, "signed").signed().draw().unwrap());
+        assert!(signed.contains(&"-2.00".to_string()) && signed.contains(&"2.00".to_string()));
+        let unsigned = labels(Heatmap::new(&rows, "unsigned").draw().unwrap());
+        assert!(unsigned.contains(&"0.00".to_string()) && unsigned.contains(&"2.00".to_string()));
+        assert!(!unsigned.contains(&"-2.00".to_string()));
     }
 
     #[test]

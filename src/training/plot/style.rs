@@ -145,8 +145,10 @@ pub(super) fn log_tick(v: f64) -> String {
     if v >= 0.01 { tick(v) } else { format!("{v:.0e}") }
 }
 
-/// Colours of the lines of a [`line_chart`], in series order.
-pub(super) const PALETTE: [RGBColor; 8] = [
+/// Colours of the lines of a [`line_chart`], in series order: twelve, so that a chart of up to
+/// twelve series never gives two the same colour (Tableau's ten, then a dark blue and a dark
+/// green).
+pub(super) const PALETTE: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -155,11 +157,25 @@ pub(super) const PALETTE: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(57, 59, 121),
+    RGBColor(0, 100, 0),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twelve_series_get_twelve_colours() {
+        let mut seen: Vec<RGBColor> = Vec::new();
+        for colour in PALETTE {
+            assert!(!seen.contains(&colour), "{colour:?} twice");
+            seen.push(colour);
+        }
+        assert_eq!(seen.len(), 12);
+    }
 
     #[test]
     fn moving_average_is_trailing_and_exact() {
