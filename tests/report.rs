@@ -123,19 +123,23 @@ fn a_rerun_agrees_with_its_saved_record_and_a_changed_one_does_not() {
 #[test]
 fn the_summary_chart_labels_every_experiment() {
     let summary = ResultsTable::load(concat!(env!("CARGO_MANIFEST_DIR"), "/results").as_ref()).unwrap();
-    let svg = summary.chart("reported vs reproduced").unwrap().into_string();
+    let svg = summary
+        .chart("ours minus the tutorial's number")
+        .unwrap()
+        .into_string();
     for row in &summary.runs {
         assert!(svg.contains(&format!("\n{}\n", row.id)), "no label {}", row.id);
     }
-    // One grey bar per reported number, one blue bar per run.
-    let grey = svg.matches("fill=\"#A0A0A0\" stroke=\"none\"/>").count();
-    let blue = svg.matches("fill=\"#1F77B4\" stroke=\"none\"/>").count();
-    let reported = summary.runs.iter().filter(|r| r.reported.is_some()).count();
-    assert_eq!(
-        (grey, blue),
-        (reported + 1, summary.runs.len() + 1),
-        "bars plus legend swatches"
-    );
+    // One dot per reported number, its difference written beside it; the others say so.
+    let reported: Vec<_> = summary.runs.iter().filter(|r| r.reported.is_some()).collect();
+    assert_eq!(svg.matches("<circle").count(), reported.len());
+    for row in &reported {
+        let (ours, theirs) = (row.like_for_like, row.reported.unwrap());
+        let text = format!("{:+.2}: ours {ours:.2}%, tutorial {theirs:.2}%", ours - theirs);
+        assert!(svg.contains(&text), "no {text}");
+    }
+    let silent = summary.runs.len() - reported.len();
+    assert_eq!(svg.matches("the tutorial prints no number").count(), silent);
 }
 
 /// The headline table compares like with like: each row's tutorial number sits beside ours

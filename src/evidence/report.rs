@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::plot::{Svg, accuracy_bars, confusion_heatmap, history_chart};
+use crate::plot::{Svg, confusion_heatmap, history_chart};
 use crate::staging::Staging;
 use crate::tutorials::{Experiment, Outcome};
 use serde::{Deserialize, Serialize};
@@ -317,14 +317,16 @@ impl ResultsTable {
             .sort_by(|a, b| (order(&a.id), &a.device, a.seed).cmp(&(order(&b.id), &b.device, b.seed)));
     }
 
-    /// Reported (grey) beside reproduced (blue) accuracy, one bar pair per run.
+    /// Each run's like-for-like accuracy minus the tutorial's number, in percentage points (a
+    /// dot per run on a line from 0; a run whose tutorial printed no number says so): equal
+    /// numbers sit on the 0 line, and a difference of a few points shows.
     pub fn chart(&self, title: &str) -> Result<Svg> {
-        let bars: Vec<(String, Option<f64>, f64)> = self
+        let rows: Vec<(String, Option<f64>, f64)> = self
             .runs
             .iter()
             .map(|r| (r.id.clone(), r.reported, r.like_for_like))
             .collect();
-        accuracy_bars(&bars, title)
+        crate::plot::difference_dots(&rows, title)
     }
 
     /// Total training seconds.

@@ -1,4 +1,5 @@
-//! Accuracies as bars (reported beside ours) and as strips of points per group.
+//! Accuracies as bars (reported beside ours), as their differences, and as strips of points per
+//! group.
 
 use super::style::*;
 use super::{Svg, plot_error};
@@ -47,14 +48,7 @@ pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&st
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                let row = n as f64 - 1.0 - i;
-                match labels.get(row as usize) {
-                    Some(label) if (y - i).abs() < 1e-6 && row >= 0.0 => label.to_string(),
-                    _ => String::new(),
-                }
-            })
+            .y_label_formatter(&|y| row_label(&labels, *y))
             .y_label_style(("sans-serif", 14))
             .x_labels(8)
             .x_label_formatter(&|x| {
@@ -97,6 +91,103 @@ pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&st
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))
+}
+
+/// Ours minus the tutorial's number, in percentage points, one row per experiment: a dot at
+/// the difference on a line from 0, the two numbers written beside it; a row whose tutorial
+/// printed no number says so. Equal numbers sit on the 0 line, where paired bars of 99.64% and
+/// 100% would look alike.
+///
+/// `rows`: `(label, reported, reproduced)`, drawn top to bottom.
+pub(crate) fn difference_dots(rows: &[(String, Option<f64>, f64)], title: &str) -> Result<Svg> {
+    if rows.is_empty() {
+        return Err(Error::Empty {
+            what: "the accuracies to compare",
+        });
+    }
+    let n = rows.len();
+    let widest = rows
+        .iter()
+        .filter_map(|r| r.1.map(|reported| (r.2 - reported).abs()))
+        .fold(1.0f64, f64::max);
+    let reach = (widest * 1.6).ceil();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, (n * 40 + 110) as u32)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(
+                labels
+                    .iter()
+                    .map(|l| l.len() as u32 * 7 + 20)
+                    .max()
+                    .unwrap_or(0)
+                    .max(190),
+            )
+            .build_cartesian_2d(-reach..reach, -0.5f64..n as f64 - 0.5)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| row_label(&labels, *y))
+            .y_label_style(("sans-serif", 14))
+            .x_label_formatter(&|x| format!("{x:+.0}"))
+            .x_desc("ours minus the tutorial's number (percentage points)")
+            .draw()
+            .map_err(plot_error)?;
+        let grey = RGBColor(160, 160, 160);
+        chart
+            .draw_series(LineSeries::new(
+                [(0.0, -0.5), (0.0, n as f64 - 0.5)],
+                grey.stroke_width(2),
+            ))
+            .map_err(plot_error)?;
+        for (i, (_, reported, ours)) in rows.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            let style = ("sans-serif", 13).into_font().color(&BLACK);
+            let Some(reported) = reported else {
+                let text = format!("ours {ours:.2}%; the tutorial prints no number");
+                chart
+                    .draw_series([Text::new(text, (-reach * 0.95, y + 0.15), style)])
+                    .map_err(plot_error)?;
+                continue;
+            };
+            let d = ours - reported;
+            chart
+                .draw_series(LineSeries::new([(0.0, y), (d, y)], CURVE.stroke_width(3)))
+                .map_err(plot_error)?;
+            chart
+                .draw_series([Circle::new((d, y), 6, CURVE.filled())])
+                .map_err(plot_error)?;
+            let text = format!("{d:+.2}: ours {ours:.2}%, tutorial {reported:.2}%");
+            let at = if d < 0.0 {
+                (d - reach * 0.05, y + 0.38)
+            } else {
+                (d + reach * 0.05, y + 0.15)
+            };
+            chart
+                .draw_series([Text::new(text, at, style)])
+                .map_err(plot_error)?;
+        }
+        root.present().map_err(plot_error)?;
+    }
+    Ok(Svg(svg))
+}
+
+/// The label of the row centred on `y` (row 0 at the top, at `y = n - 1`), or nothing between
+/// rows.
+fn row_label(labels: &[&str], y: f64) -> String {
+    let i = y.round();
+    let row = labels.len() as f64 - 1.0 - i;
+    match labels.get(row as usize) {
+        Some(label) if (y - i).abs() < 1e-6 && row >= 0.0 => label.to_string(),
+        _ => String::new(),
+    }
 }
 
 /// Each group's values as a strip of points (ties side by side), its median as a bar, and the
@@ -215,4 +306,31 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each row says its difference and both numbers; a row without a tutorial number says so.
+    #[test]
+    fn differences_are_written_beside_their_dots() {
+        let rows = vec![
+            ("close".to_string(), Some(100.0), 99.64),
+            ("equal".to_string(), Some(95.0), 95.0),
+            ("silent".to_string(), None, 100.0),
+        ];
+        let svg = difference_dots(&rows, "toy").unwrap();
+        let texts: Vec<&str> = svg.as_str().lines().map(str::trim).collect();
+        assert!(
+            texts.contains(&"-0.36: ours 99.64%, tutorial 100.00%"),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"+0.00: ours 95.00%, tutorial 95.00%"),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"ours 100.00%; the tutorial prints no number"));
+        assert!(difference_dots(&[], "none").is_err());
+    }
 }

@@ -12,6 +12,7 @@ mod diagram;
 mod heatmap;
 mod style;
 
+pub(crate) use bars::difference_dots;
 pub use bars::{accuracy_bars, paired_bars, strip_chart};
 pub use curves::{Series, band_chart, history_chart, line_chart};
 pub use diagram::gate_diagram;
