@@ -65,12 +65,7 @@ pub fn memory_probe(lstm: &Lstm, x: &Array3, probed_step: usize) -> Result<Memor
     let mut states: [Vec<Array2<f64>>; 2] = [Vec::new(), Vec::new()];
     each_step(lstm, x, None, |_, _, next| {
         for (kept, state) in states.iter_mut().zip([&next.c, &next.h]) {
-            let data = state
-                .clone()
-                .into_data()
-                .try_to_vec::<f32>()
-                .map_err(|e| Error::invalid("states", format!("{e:?}")))?;
-            let data = data.into_iter().map(f64::from).collect();
+            let data = super::values(state.clone())?.into_iter().map(f64::from).collect();
             kept.push(
                 Array2::from_shape_vec((samples, units), data)
                     .map_err(|e| Error::invalid("states", e.to_string()))?,
