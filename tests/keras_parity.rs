@@ -193,7 +193,7 @@ fn check_adam_steps(device: &Device, tol: Tol) {
 }
 
 /// The same three steps through `fit`'s fused CPU step, where it applies (the many-to-one,
-/// seq2seq and stateful fixtures; the others take the reference step).
+/// seq2seq, stateful and encoder-decoder fixtures; the others take the reference step).
 #[test]
 fn adam_steps_match_keras_through_the_fused_step() {
     check_adam_steps_through(&Device::flex().autodiff(), CPU, true);
@@ -215,8 +215,9 @@ fn check_adam_steps_through(device: &Device, tol: Tol, fused: bool) {
                 .check()
                 .unwrap();
             let history = learner.fit(&xs[step], &ys[step], &config, &mut rng).unwrap();
-            // The fused step takes one LSTM layer and a softmax head, unmasked.
-            let takes_it = ["many_to_one", "seq2seq", "stateful"].contains(&name);
+            // The fused step takes one LSTM layer or an encoder-decoder and a softmax head,
+            // unmasked.
+            let takes_it = ["many_to_one", "seq2seq", "stateful", "encoder_decoder"].contains(&name);
             assert_eq!(learner.uses_fused_step(), fused && takes_it, "{name}: fused step");
             let d = (history.loss[0] - keras_losses[step]).abs();
             assert!(

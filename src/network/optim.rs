@@ -114,6 +114,12 @@ impl KerasAdam {
         self.iterations = iterations;
     }
 
+    /// Sets the step count (after steps taken elsewhere, whose moments are still there: the
+    /// fused training step's).
+    pub(crate) fn set_iterations(&mut self, iterations: u64) {
+        self.iterations = iterations;
+    }
+
     /// One update of every parameter of `module` that has a gradient in `grads`.
     pub fn step<M: Module>(&mut self, module: M, grads: &Gradients) -> M {
         self.iterations += 1;

@@ -72,7 +72,8 @@ pub struct Learner {
     stateful: bool,
     state: Option<ModelState>,
     /// The fused step of the last `fit` that took it, kept so that the next one starts from its
-    /// buffers; dropped by anything that changes the model, Adam or the state without it.
+    /// buffers; released (`release_fused`) by anything that changes the model, Adam or the state
+    /// without it. While it is kept, Adam's moments live in it, not in `optimizer`.
     fused: Option<FusedStep>,
 }
 
@@ -136,6 +137,10 @@ impl Learner {
     pub(super) fn map_model(&mut self, f: impl FnOnce(LstmModel) -> LstmModel) {
         let model = self.model.take().expect("a model between steps");
         self.model = Some(f(model));
+    }
+
+    pub(super) fn take_fused(&mut self) -> Option<FusedStep> {
+        self.fused.take()
     }
 
     pub(super) fn set_state(&mut self, state: ModelState) {
@@ -269,10 +274,13 @@ impl Learner {
         // Each batch's loss (on the device), read only to name the first non-finite batch if an
         // epoch's loss is not finite; one buffer for the whole fit.
         let mut batch_losses = Vec::with_capacity(split.div_ceil(config.batch_size));
+        if !config.fused_step {
+            self.release_fused();
+        }
         let mut fused = match self.fused.take() {
-            Some(kept) if config.fused_step => Some(kept),
-            _ if config.fused_step => self.fused_step(),
-            _ => None,
+            Some(kept) => Some(kept),
+            None if config.fused_step => self.fused_step(),
+            None => None,
         };
         for _ in 0..config.epochs {
             if config.shuffle {
@@ -347,7 +355,7 @@ impl Learner {
     ///
     /// - xb: `[batch, steps, features]`, yb: `[batch, out_steps, classes]`
     pub fn train_step(&mut self, xb: Tensor<3>, yb: Tensor<3>) -> (Tensor<1>, Tensor<1>) {
-        self.fused = None;
+        self.release_fused();
         let state = if self.stateful { self.state.take() } else { None };
         let mask = self.model().output_mask(&xb);
         let (logits, new_state) = self.model().forward(xb, state);
@@ -369,7 +377,7 @@ impl Learner {
     /// Logits of `x`, batch by batch, carrying state when stateful.
     fn forward_batches(&mut self, x: &Array3, batch_size: usize) -> Vec<Tensor<3>> {
         if self.stateful {
-            self.fused = None; // the carried state moves on
+            self.release_fused(); // the carried state moves on
         }
         let device = self.device();
         let model = self.model().valid();

@@ -139,6 +139,8 @@ def main():
             effective_gflops=f["flops"] / ours_s / 1e9 if ours_s > 0 else None,
             gemm_gflops=f["gemm_rate"] / 1e9,
             share_of_gemm=f["flops"] / ours_s / f["gemm_rate"] if ours_s > 0 else None,
+            # Our seconds over the FLOP floor of two cores: FLOPs / (2 x the single-thread GEMM rate).
+            over_two_core_floor=ours_s / (f["flops"] / (2 * f["gemm_rate"])) if f["flops"] > 0 else None,
             accuracy=dict(ours=runs[n]["ours"][0]["accuracy"],
                           jax=runs[n]["jax"][0]["accuracy"] if j else None,
                           pytorch=runs[n]["pytorch"][0]["accuracy"] if p else None,
@@ -198,14 +200,14 @@ def markdown(r):
     fmt = lambda v, spec: "-" if v is None else format(v, spec)
     lines = [
         f"Training seconds, seed {r['seed']}, {r['cpu']} ({r['cores']} cores): lstm-lab on the CPU backend "
-        f"(one thread, {'the reference step (`--reference-step`)' if r.get('reference_step') else 'the fused training step'}); "
+        f"({'the reference step (`--reference-step`), one thread' if r.get('reference_step') else 'the fused training step, one thread except products of a million multiply-adds or more and Adam on large matrices, which it splits over two cores (echo-partial)'}); "
         + "; ".join(others_described(r))
         + f". Medians of {r['rounds']} interleaved rounds (Keras: {r['keras_rounds']}); ratios are medians "
         f"of the per-round ratios. GEMM: this CPU's single-thread rate on the experiment's own matrix shapes "
-        f"({r['gemm_gflops_1024']:.0f} GFLOP/s on 1024^3); share = FLOPs / our seconds / GEMM rate.",
+        f"({r['gemm_gflops_1024']:.0f} GFLOP/s on 1024^3); share = FLOPs / our seconds / GEMM rate; x floor = our seconds / (FLOPs / (2 x GEMM rate)), how far from the FLOP floor of two cores.",
         "",
-        "| experiment | lstm-lab s | JAX s | JAX compile s | PyTorch s | Keras s | JAX / ours | PyTorch / ours | Keras / ours | steps/s | peak MiB | GFLOP | GFLOP/s | GEMM GFLOP/s | share |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| experiment | lstm-lab s | JAX s | JAX compile s | PyTorch s | Keras s | JAX / ours | PyTorch / ours | Keras / ours | steps/s | peak MiB | GFLOP | GFLOP/s | GEMM GFLOP/s | share | x floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for x in r["experiments"]:
         lines.append(
@@ -214,7 +216,7 @@ def markdown(r):
             f"{fmt(x['keras_seconds'], '.1f')} | {fmt(x['jax_over_ours'], '.2f')} | {fmt(x['pytorch_over_ours'], '.2f')} | "
             f"{fmt(x['keras_over_ours'], '.1f')} | {fmt(x['steps_per_second'], '.0f')} | {x['peak_mib']:.0f} | "
             f"{x['gflop']:.1f} | {fmt(x['effective_gflops'], '.1f')} | {x['gemm_gflops']:.0f} | "
-            f"{fmt(x['share_of_gemm'], '.0%')} |"
+            f"{fmt(x['share_of_gemm'], '.0%')} | {fmt(x.get('over_two_core_floor'), '.1f')} |"
         )
     t = r["total"]
     ratio = lambda a, b: None if a is None or b is None else a / b
@@ -223,7 +225,7 @@ def markdown(r):
         f"{fmt(t['pytorch_seconds'], '.2f')} | {fmt(t['keras_seconds'], '.1f')} | "
         f"{fmt(ratio(t['jax_seconds'], t['ours_seconds']), '.2f')} | "
         f"{fmt(ratio(t['pytorch_seconds'], t['ours_seconds']), '.2f')} | "
-        f"{fmt(ratio(t['keras_seconds'], t['ours_seconds']), '.1f')} | | | | | | |"
+        f"{fmt(ratio(t['keras_seconds'], t['ours_seconds']), '.1f')} | | | | | | | |"
     )
     if t["baseline_seconds"] is not None:
         lines += ["", f"Baseline (`{r['baseline']}`), timed in the same rounds: {t['baseline_seconds']:.2f} s in total, "

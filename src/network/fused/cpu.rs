@@ -41,6 +41,13 @@ pub struct Trace {
     pub h_prev: Vec<f32>,
 }
 
+impl Trace {
+    /// The time steps of the call that filled this trace, for `batch` samples of `units`.
+    pub fn steps(&self, batch: usize, units: usize) -> usize {
+        self.output.len() / (batch * units) - 1
+    }
+}
+
 /// The weights of one layer in Keras's layout.
 #[derive(Debug, Clone, Copy)]
 pub struct Weights<'a> {
@@ -56,6 +63,14 @@ pub struct Weights<'a> {
 pub(crate) fn zeroed(buffer: &mut Vec<f32>, len: usize) {
     buffer.clear();
     buffer.resize(len, 0.0);
+}
+
+/// Gives `buffer` the length `len`, reusing its allocation, for a caller that overwrites every
+/// element before reading any: what it held before is left (a buffer kept between steps
+/// already has its length, so nothing is written here).
+pub(crate) fn sized(buffer: &mut Vec<f32>, len: usize) {
+    buffer.resize(len, 0.0);
+    buffer.truncate(len);
 }
 
 /// The whole sequence forward.
@@ -92,9 +107,10 @@ pub fn forward_into(dims: Dims, x: &[f32], w: Weights<'_>, h0: &[f32], c0: &[f32
         Mat::rows(x, d),
         Mat::rows(w.kernel, g4),
     );
-    zeroed(output, b * (t + 1) * u);
-    zeroed(cells, b * (t + 1) * u);
-    zeroed(h_prev, b * t * u);
+    // Every element of these is written below: h_1 .. h_T and c_T, c_0 .. c_T, h_0 .. h_{T-1}.
+    sized(output, b * (t + 1) * u);
+    sized(cells, b * (t + 1) * u);
+    sized(h_prev, b * t * u);
     for s in 0..b {
         h_prev[s * t * u..][..u].copy_from_slice(&h0[s * u..][..u]);
         cells[s * (t + 1) * u..][..u].copy_from_slice(&c0[s * u..][..u]);
@@ -212,7 +228,7 @@ pub fn backward_into(
         dh,
         scratch,
     } = work;
-    zeroed(dz, b * t * g4);
+    sized(dz, b * t * g4); // every step's rows written by cell_backward
     // The gradient reaching h_{step} through the recurrence, and reaching c_{step}.
     zeroed(dh_rec, b * u);
     zeroed(dc, b * u);
@@ -257,7 +273,7 @@ pub fn backward_into(
     });
     if needs.x {
         // dx = dz W^T   [batch * steps, 4u] x [4u, d_input]
-        zeroed(&mut grads.x, b * t * d);
+        sized(&mut grads.x, b * t * d); // overwritten by the product
         gemm(
             b * t,
             d,
@@ -271,7 +287,7 @@ pub fn backward_into(
     }
     if needs.weights {
         // dW = x^T dz   [d_input, batch * steps] x [batch * steps, 4u]
-        zeroed(&mut grads.kernel, d * g4);
+        sized(&mut grads.kernel, d * g4); // overwritten by the product
         gemm(
             d,
             g4,
@@ -283,7 +299,7 @@ pub fn backward_into(
             Mat::rows(dz, g4),
         );
         // dU = h_prev^T dz   [units, batch * steps] x [batch * steps, 4u]
-        zeroed(&mut grads.recurrent, u * g4);
+        sized(&mut grads.recurrent, u * g4); // overwritten by the product
         gemm(
             u,
             g4,

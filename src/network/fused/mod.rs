@@ -34,7 +34,9 @@ pub(crate) mod cpu;
 #[cfg(feature = "wgpu")]
 mod cube;
 mod flex;
+pub(crate) mod helper;
 pub mod math;
+pub(crate) mod softmax;
 pub(crate) mod step;
 
 use crate::error::{Error, Result};
