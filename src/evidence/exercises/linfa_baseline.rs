@@ -1,4 +1,5 @@
-//! `linfa-baseline`: which framings need memory, and which only the right framing?
+//! `linfa-baseline`: which framings need memory, which only non-linearity, and which only the
+//! right framing?
 
 use super::{Answer, ArmRun, Arms, Question};
 use crate::error::Result;
@@ -6,7 +7,8 @@ use crate::plot::{Series, Svg};
 use crate::tutorials::Experiment;
 
 /// Every single-output framing: does it need memory, or only the right framing? A linfa
-/// logistic regression on the flattened window beside the LSTM.
+/// logistic regression (no memory, no non-linearity) and an MLP (non-linearity, no memory) on
+/// the flattened window beside the LSTM.
 pub struct LinfaBaseline;
 
 fn lstm(e: Experiment) -> String {
@@ -17,16 +19,22 @@ fn logistic(e: Experiment) -> String {
     format!("logistic regression: {e}")
 }
 
+fn mlp(e: Experiment) -> String {
+    format!("MLP: {e}")
+}
+
 impl Question for LinfaBaseline {
     fn id(&self) -> &'static str {
         "linfa-baseline"
     }
 
     fn question(&self) -> &'static str {
-        "Which of the tutorials' problems need memory, and which only the right framing? \
-         A multinomial logistic regression (linfa) on the flattened input window, trained \
-         on samples drawn as the tutorial draws them and scored the same way, beside the \
-         LSTM, for every framing with one output step."
+        "Which of the tutorials' problems need memory, which only non-linearity, and which \
+         only the right framing? A multinomial logistic regression (linfa) and an MLP \
+         (Dense-ReLU-Dense with the LSTM's units, Keras's Adam, the tutorial's epochs and \
+         batch) on the flattened input window, trained on samples drawn as the tutorial \
+         draws them and scored the same way, beside the LSTM, for every framing with one \
+         output step."
     }
 
     fn arms(&self) -> Vec<(String, ArmRun)> {
@@ -36,6 +44,7 @@ impl Question for LinfaBaseline {
                 [
                     (lstm(e), ArmRun::Lstm(e.config())),
                     (logistic(e), ArmRun::Logistic(e)),
+                    (mlp(e), ArmRun::Mlp(e)),
                 ]
             })
             .collect()
@@ -89,27 +98,43 @@ impl Question for LinfaBaseline {
                 unlearned.join(", ")
             ));
         }
+        // The MLP: non-linearity without memory, trained as the tutorial trains its LSTM.
+        let mlps = crate::baseline::FRAMINGS
+            .iter()
+            .map(|&e| Ok((e, arms.named(&mlp(e))?.mean)))
+            .collect::<Result<Vec<(Experiment, f64)>>>()?;
+        let scores: Vec<String> = mlps.iter().map(|(e, m)| format!("{e} {m:.2}%")).collect();
+        answer.push_str(&format!(
+            ". An MLP on the same window, trained for the tutorial's epochs, scores {}",
+            scores.join(", ")
+        ));
+        let beats: Vec<String> = mlps
+            .iter()
+            .zip(&pairs)
+            .filter(|((_, m), (_, _, linear))| *m >= linear + 2.0)
+            .map(|((e, _), _)| e.to_string())
+            .collect();
+        answer.push_str(&match beats.len() {
+            0 => ": it beats the linear model by 2 points on no framing".to_string(),
+            _ => format!(
+                ": above the linear model by 2 points or more on {}",
+                beats.join(", ")
+            ),
+        });
         Ok(answer)
     }
 
-    /// The LSTM and the linear model side by side, per framing.
+    /// Each model without memory beside the LSTM, per framing: two rows each.
     fn chart(&self, answer: &Answer) -> Result<Svg> {
         let arms = Arms(&answer.arms);
-        let bars = crate::baseline::FRAMINGS
-            .iter()
-            .map(|&e| {
-                Ok((
-                    e.to_string(),
-                    Some(arms.named(&logistic(e))?.mean),
-                    arms.named(&lstm(e))?.mean,
-                ))
-            })
-            .collect::<Result<Vec<(String, Option<f64>, f64)>>>()?;
-        crate::plot::paired_bars(
-            &bars,
-            &answer.chart_title(),
-            ["logistic regression (linfa)", "LSTM"],
-        )
+        let mut bars = Vec::new();
+        for &e in crate::baseline::FRAMINGS {
+            let lstm_mean = arms.named(&lstm(e))?.mean;
+            for (name, arm) in [("logistic regression", logistic(e)), ("MLP", mlp(e))] {
+                bars.push((format!("{e}, {name}"), Some(arms.named(&arm)?.mean), lstm_mean));
+            }
+        }
+        crate::plot::paired_bars(&bars, &answer.chart_title(), ["without memory", "LSTM"])
     }
 }
 
@@ -118,7 +143,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_lstm_and_a_linear_arm_per_framing() {
-        assert_eq!(LinfaBaseline.arms().len(), 2 * crate::baseline::FRAMINGS.len());
+    fn an_lstm_a_linear_and_an_mlp_arm_per_framing() {
+        assert_eq!(LinfaBaseline.arms().len(), 3 * crate::baseline::FRAMINGS.len());
     }
 }

@@ -72,6 +72,9 @@ pub enum ArmRun {
     /// linfa's multinomial logistic regression on an experiment's flattened windows
     /// ([`crate::baseline::logistic`]).
     Logistic(Experiment),
+    /// An MLP (Dense-ReLU-Dense, Keras's Adam) on an experiment's flattened windows
+    /// ([`crate::baseline::mlp`]).
+    Mlp(Experiment),
 }
 
 impl ArmRun {
@@ -84,6 +87,7 @@ impl ArmRun {
         match self {
             ArmRun::Lstm(config) => config.run(&RunOptions::new(seed), device),
             ArmRun::Logistic(experiment) => crate::baseline::logistic(*experiment, seed),
+            ArmRun::Mlp(experiment) => crate::baseline::mlp(*experiment, seed),
         }
     }
 
@@ -95,6 +99,15 @@ impl ArmRun {
                 serde_json::json!({
                     "model": "linfa-logistic MultiLogisticRegression::default()",
                     "inputs": format!("{e}'s windows, flattened"),
+                }),
+                1,
+                0,
+            ),
+            ArmRun::Mlp(e) => (
+                serde_json::json!({
+                    "model": "Dense(units, relu) -> Dense(classes, softmax), Keras's initialisers and Adam",
+                    "inputs": format!("{e}'s windows, flattened"),
+                    "training": "the tutorial LSTM's units, epochs and batch size, shuffled",
                 }),
                 1,
                 0,

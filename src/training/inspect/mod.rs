@@ -2,7 +2,7 @@
 //! ([`trace`]), how much of the cell state survives the forget gates to the end
 //! ([`LstmTrace::forget_reach`]), how strongly the loss depends on each input step
 //! ([`input_gradient_norms`]) and on each weight ([`weight_gradients`]), and whether changing
-//! one input step changes the answer ([`answers_changed_by`]); over many samples, how each gate
+//! one input step changes the answer, and to what ([`intervene`]); over many samples, how each gate
 //! behaves: its mean and how often it is shut or open ([`gate_stats`]).
 //!
 //! The gradient of the loss with respect to the input at step `t` says how much a change there
@@ -184,15 +184,26 @@ fn loss(model: &LstmModel, xt: Tensor<3>, y: &Array3) -> Tensor<1> {
     model.loss_kind().forward_masked(logits, targets, mask)
 }
 
+/// What changing one input step did to a model's answers ([`intervene`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Intervention {
+    /// Samples changed.
+    pub samples: usize,
+    /// Samples whose answer changed (at any output step).
+    pub changed: usize,
+    /// Samples whose answer changed to the new value itself (at every output step): the answer
+    /// followed the changed input rather than merely moving.
+    pub followed: usize,
+}
+
 /// An intervention on one input step: in every sample the one-hot value at `step` is replaced
 /// by the next of the `values` the data uses (`v -> (v + 1) % values`), everything else kept,
-/// and the model's answers before and after are compared. Returns how many samples' predicted
-/// classes changed (any output step), out of `x.len()`. Where a gradient says how much an
-/// infinitesimal change would move the loss, this says whether a whole change of the value
-/// moves the answer.
+/// and the model's answers before and after are compared: how many changed, and how many became
+/// the new value. Where a gradient says how much an infinitesimal change would move the loss,
+/// this says whether a whole change of the value moves the answer, and where to.
 ///
 /// - x: `[samples, steps, classes]`, one-hot rows holding values below `values`
-pub fn answers_changed_by(model: &LstmModel, x: &Array3, step: usize, values: usize) -> Result<usize> {
+pub fn intervene(model: &LstmModel, x: &Array3, step: usize, values: usize) -> Result<Intervention> {
     let [samples, steps, classes] = x.shape();
     if values < 2 || values > classes {
         return Err(Error::invalid(
@@ -214,6 +225,7 @@ pub fn answers_changed_by(model: &LstmModel, x: &Array3, step: usize, values: us
         });
     }
     let mut changed = x.as_slice().to_vec();
+    let mut new_values = Vec::with_capacity(samples);
     for sample in 0..samples {
         let row = &mut changed[(sample * steps + step) * classes..][..classes];
         let hot = row
@@ -228,13 +240,23 @@ pub fn answers_changed_by(model: &LstmModel, x: &Array3, step: usize, values: us
             })?;
         row.fill(0.0);
         row[(hot + 1) % values] = 1.0;
+        new_values.push((hot + 1) % values);
     }
     let changed = Array3::new(changed, x.shape())?;
     let model = burn::module::Module::valid(model);
     let device = model.encoder().kernel.val().device();
     let answers = |x: &Array3| Array3::from_tensor(model.forward(x.to_tensor(&device), None).0).argmax();
     let (before, after) = (answers(x), answers(&changed));
-    Ok(before.iter().zip(&after).filter(|(b, a)| b != a).count())
+    Ok(Intervention {
+        samples,
+        changed: before.iter().zip(&after).filter(|(b, a)| b != a).count(),
+        followed: before
+            .iter()
+            .zip(&after)
+            .zip(&new_values)
+            .filter(|((b, a), v)| b != a && a.iter().all(|answer| answer == *v))
+            .count(),
+    })
 }
 
 /// `x` as a tensor that records its gradient, on the model's (autodiff) device, and its steps;
@@ -399,20 +421,22 @@ mod tests {
         let values: Vec<f32> = (0..6 * 4).flat_map(|i| hot(i % 3)).collect();
         let x = Array3::new(values, [6, 4, 3]).unwrap();
         for step in 0..4 {
-            assert!(answers_changed_by(&model, &x, step, 3).unwrap() <= 6);
+            let seen = intervene(&model, &x, step, 3).unwrap();
+            assert_eq!(seen.samples, 6);
+            assert!(seen.changed <= 6 && seen.followed <= seen.changed);
         }
         assert!(
-            answers_changed_by(&model, &x, 4, 3)
+            intervene(&model, &x, 4, 3)
                 .unwrap_err()
                 .to_string()
                 .contains("past the last")
         );
         assert!(
-            answers_changed_by(&model, &x, 0, 2)
+            intervene(&model, &x, 0, 2)
                 .unwrap_err()
                 .to_string()
                 .contains("not one-hot")
         );
-        assert!(answers_changed_by(&model, &x, 0, 1).is_err());
+        assert!(intervene(&model, &x, 0, 1).is_err());
     }
 }
