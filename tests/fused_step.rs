@@ -295,3 +295,39 @@ fn the_fused_step_trains_as_the_reference_step_over_many_fits() {
         assert!(worst <= TOLERANCE, "{name}: the fits differ by {worst}");
     }
 }
+
+/// A fit through the fused step, then one through the reference step: the second takes Adam's
+/// moments from the kept fused step (`Learner::release_fused`), so both fits together train as
+/// two reference fits do. With the moments left behind (zeros after a first fit), Adam's second
+/// fit would move every weight by about the learning rate instead.
+#[test]
+fn a_reference_fit_after_a_fused_one_continues_its_adam() {
+    let config = ModelConfig::new(5, 100, 20, 100, Topology::Seq2Seq).unwrap();
+    let run = |first_fused: bool| {
+        let device = Device::flex().autodiff();
+        let mut rng = ChaCha12Rng::seed_from_u64(11);
+        let model = config.init(&mut rng, &device).unwrap();
+        let (x, y) = data(&mut rng, 21, &config);
+        let mut learner = Learner::new(model, false).unwrap();
+        let mut losses = Vec::new();
+        for fused in [first_fused, false] {
+            let fit = FitConfig::new(10, 7)
+                .with_shuffle(false)
+                .with_fused_step(fused)
+                .check()
+                .unwrap();
+            losses.extend(learner.fit(&x, &y, &fit, &mut rng).unwrap().loss);
+            assert_eq!(learner.uses_fused_step(), fused);
+        }
+        (weights(&learner), losses, learner.optimizer().iterations())
+    };
+    let (fused_weights, fused_losses, fused_steps) = run(true);
+    let (weights, losses, steps) = run(false);
+    assert_eq!((fused_steps, steps), (60, 60));
+    let mut worst = largest_difference(&fused_losses, &losses);
+    for (a, b) in fused_weights.iter().zip(&weights) {
+        worst = worst.max(largest_difference(a, b));
+    }
+    println!("a fused fit then a reference fit against two reference fits: largest difference {worst:.1e}");
+    assert!(worst <= TOLERANCE, "the fits differ by {worst}");
+}

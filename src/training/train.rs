@@ -109,7 +109,10 @@ impl Learner {
             .expect("the model is only taken out during an optimiser step")
     }
 
-    /// The optimizer (its step count, its settings).
+    /// The optimizer (its step count, its settings). While the last fit's fused step is kept
+    /// ([`Learner::uses_fused_step`]), Adam's moments live in it: they come back into this
+    /// optimizer when anything steps without it (`train_step`, a fit through the reference
+    /// step), so step through the learner rather than through a copy of its optimizer.
     pub fn optimizer(&self) -> &KerasAdam {
         &self.optimizer
     }

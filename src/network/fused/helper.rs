@@ -85,9 +85,16 @@ fn claim(helper: &Helper, ticket: u64) -> bool {
         .is_ok()
 }
 
+thread_local! {
+    /// Set on the helper thread and on a caller inside [`both`]: a `both` called from there runs
+    /// its halves one after the other (the helper is busy, and `CALLER` is held).
+    static INSIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The helper thread's loop: claim and run each job as it is posted, wait for the next (spinning,
 /// then yielding), park when none comes.
 fn serve(helper: &'static Helper) {
+    INSIDE.set(true);
     let mut last_job = Instant::now();
     let mut seen = 0;
     loop {
@@ -96,12 +103,16 @@ fn serve(helper: &'static Helper) {
             seen = posted;
             if claim(helper, posted) {
                 // SAFETY: see `Helper`: the claimed job is set and its caller waits for `done`.
-                if let Some(job) = unsafe { *helper.job.get() } {
-                    // A panic must not leave the caller waiting: it is passed on to the caller.
-                    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-                    helper.panicked.store(outcome.is_err(), Ordering::Relaxed);
-                }
+                let job = unsafe { *helper.job.get() };
+                // A panic must not leave the caller waiting: it is passed on to the caller, and
+                // `done` is stored before its payload is dropped (a payload whose drop panics
+                // would end this thread).
+                let outcome = job.map(|job| std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
+                helper
+                    .panicked
+                    .store(matches!(outcome, Some(Err(_))), Ordering::Relaxed);
                 helper.done.store(posted, Ordering::Release);
+                drop(outcome);
             }
             last_job = Instant::now();
             continue;
@@ -123,10 +134,11 @@ fn serve(helper: &'static Helper) {
     }
 }
 
-/// Whether [`both`] would use a second thread: the host has two cores or more and the helper
-/// could start.
+/// Whether [`both`] would use a second thread when called here: the host has two cores or more,
+/// the helper could start, and this thread is neither a rayon pool's nor inside `both`.
+#[cfg(test)]
 pub fn available() -> bool {
-    helper().is_some()
+    rayon::current_thread_index().is_none() && !INSIDE.get() && helper().is_some()
 }
 
 /// How many jobs the helper thread has been given so far (0 without one): what the split tests
@@ -138,14 +150,25 @@ pub fn jobs() -> u64 {
 
 /// Runs `mine` on this thread and `theirs` on the helper thread at once, and returns when both
 /// have finished; `theirs` runs here after `mine` if the helper has not started it by then, and
-/// without a helper.
+/// without a helper: on a one-core host, on a thread of a rayon pool (one of several runs side
+/// by side already), and inside another `both`.
 pub fn both(mine: impl FnOnce(), theirs: impl FnOnce() + Send) {
-    let Some(helper) = helper() else {
+    let usable = rayon::current_thread_index().is_none() && !INSIDE.get();
+    let Some(helper) = helper().filter(|_| usable) else {
         mine();
         theirs();
         return;
     };
     let _caller = CALLER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    INSIDE.set(true);
+    // Cleared however this call ends, unwinding included.
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            INSIDE.set(false);
+        }
+    }
+    let _leave = Leave;
     let slot = std::sync::Mutex::new(Some(theirs));
     let run = || {
         let theirs = slot.lock().map(|mut s| s.take()).unwrap_or(None);
@@ -168,8 +191,16 @@ pub fn both(mine: impl FnOnce(), theirs: impl FnOnce() + Send) {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(mine));
     let helper_runs_it = !claim(helper, ticket);
     if helper_runs_it {
+        // Spin while the helper finishes its half; yield the core if it takes long (a helper
+        // preempted on a busy machine may need it).
+        let mut spins = 0u32;
         while helper.done.load(Ordering::Acquire) < ticket {
-            std::hint::spin_loop();
+            spins = spins.saturating_add(1);
+            if spins < 4096 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
         }
     } else {
         run();

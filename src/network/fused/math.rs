@@ -138,9 +138,9 @@ pub(crate) fn cell_backward(
 /// Every element is updated on its own by the same IEEE operations, so the vector width does
 /// not change a bit.
 pub(crate) fn adam(theta: &mut [f32], m: &mut [f32], v: &mut [f32], grad: &[f32], hyper: [f32; 4]) {
-    // A large parameter is updated half here, half on the helper thread (see `gemm`'s split):
-    // each element's update is the same either way.
-    if theta.len() >= SPLIT_ADAM && rayon::current_thread_index().is_none() && super::helper::available() {
+    // A large parameter is updated half here, half on the helper thread where there is one (see
+    // `gemm`'s split): each element's update is the same either way.
+    if theta.len() >= SPLIT_ADAM {
         let mid = theta.len() / 2;
         let (t0, t1) = theta.split_at_mut(mid);
         let (m0, m1) = m.split_at_mut(mid);
@@ -259,11 +259,11 @@ static LONGEST_K: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsiz
 /// `dst [m, n]` with row stride `dst_rs`, summed over `k` in chunks of [`K_CHUNK`] so that the
 /// bits do not depend on the host's caches.
 ///
-/// A product of a million multiply-adds or more has its columns cut in two, each half computed
-/// on its own thread (this one and a helper thread kept for it), when the host has two cores and
-/// the caller is not a thread of a pool already (such as one of `study`'s runs side by side).
-/// Each output's sum is the same sum in the same order either way, so the bits do not depend
-/// on the split.
+/// A product of a million multiply-adds or more is computed as two halves of its output
+/// columns, whatever the host: the halves on two threads (this one and a helper thread kept for
+/// it) when the host has two cores and the caller is not a thread of a pool already (such as
+/// one of `study`'s runs side by side), one after the other otherwise. Which threads run them
+/// does not change a bit.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm(
     m: usize,
@@ -280,12 +280,11 @@ pub fn gemm(
         lhs.check(m, k, "gemm lhs");
         rhs.check(k, n, "gemm rhs");
     }
-    let split = m * n * k >= SPLIT_MACS
-        && n >= 2 * SPLIT_ALIGN
-        && rayon::current_thread_index().is_none()
-        && super::helper::available();
     let out = Dst(dst.as_mut_ptr());
-    if split {
+    if m * n * k >= SPLIT_MACS && n >= 2 * SPLIT_ALIGN {
+        // Two halves whatever the host or thread, so that the bits depend on the shape alone:
+        // the `gemm` crate picks its kernel by the size of each call, and a half can be small
+        // enough for another kernel (one row of 256 columns is, one of 512 is not).
         let mid = (n / 2).next_multiple_of(SPLIT_ALIGN);
         super::helper::both(
             || gemm_columns(m, (0, mid), k, out, dst_rs, accumulate, lhs, rhs),
@@ -463,6 +462,39 @@ mod tests {
             let same = split.iter().zip(&whole).all(|(x, y)| x.to_bits() == y.to_bits());
             assert!(same, "{m}x{n}x{k}: the split product differs from the whole one");
             assert_ne!(split, start, "{m}x{n}x{k}: nothing was computed");
+        }
+    }
+
+    /// The bits of a product depend on its shape alone: the same on this thread (which hands half
+    /// to the helper) and on a rayon pool's thread (which runs both halves itself), for a shape
+    /// whose halves are small enough for another of the `gemm` crate's kernels than the whole
+    /// (one row, 512 columns) as for the tutorials' largest.
+    #[test]
+    fn a_product_has_the_same_bits_on_any_thread() {
+        let value = |i: usize| ((i * 7919 % 1009) as f32 / 1009.0 - 0.5) * 1.3;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        for (m, n, k, rhs_transposed) in [(1, 512, 2048, true), (2, 1024, 600, true), (21, 600, 150, false)] {
+            let a: Vec<f32> = (0..m * k).map(value).collect();
+            let b: Vec<f32> = (0..k * n).map(|i| value(i + 13)).collect();
+            let product = || {
+                let rhs = if rhs_transposed {
+                    Mat::transposed(&b, k)
+                } else {
+                    Mat::rows(&b, n)
+                };
+                let mut dst = vec![0.0f32; m * n];
+                gemm(m, n, k, &mut dst, n, false, Mat::rows(&a, k), rhs);
+                dst.iter().map(|x| x.to_bits()).collect::<Vec<u32>>()
+            };
+            let here = product();
+            let in_pool = pool.install(|| {
+                assert!(
+                    !super::super::helper::available(),
+                    "a pool thread runs both halves"
+                );
+                product()
+            });
+            assert_eq!(here, in_pool, "{m}x{n}x{k}: the bits depend on the thread");
         }
     }
 
