@@ -2,8 +2,8 @@
 //! of [`super::cpu`], without copies where the tensor is already contiguous `f32`.
 
 use super::Needs;
+use super::adam::adam;
 use super::cpu::{self, Dims, Weights};
-use super::math::adam;
 use super::{AdamTensors, ForwardCache, FusedOps, LstmGrads, LstmInputs, LstmKernels};
 use burn::backend::TensorMetadata;
 use burn::backend::flex::{Flex, FlexTensor};

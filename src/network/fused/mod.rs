@@ -29,6 +29,7 @@
 //! assert_eq!(out.c.dims(), [batch, units]);
 //! ```
 
+pub(crate) mod adam;
 mod autodiff;
 pub(crate) mod cpu;
 #[cfg(feature = "wgpu")]

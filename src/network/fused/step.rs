@@ -14,8 +14,9 @@
 //! (`tests/fused_step.rs`).
 //!
 use super::Needs;
+use super::adam::adam;
 use super::cpu::{self, BackwardWork, Dims, Grads, Saved, Trace, Weights, sized, zeroed};
-use super::math::{Mat, adam, gemm};
+use super::math::{Mat, gemm};
 pub(crate) use super::softmax::SoftmaxLoss;
 use super::softmax::{first_max, softmax_loss};
 
