@@ -103,14 +103,16 @@ impl ArmRun {
                 1,
                 0,
             ),
+            // Trained as the tutorial trains its LSTM: its epochs (vanilla-index: its ten
+            // one-example fits).
             ArmRun::Mlp(e) => (
                 serde_json::json!({
                     "model": "Dense(units, relu) -> Dense(classes, softmax), Keras's initialisers and Adam",
                     "inputs": format!("{e}'s windows, flattened"),
                     "training": "the tutorial LSTM's units, epochs and batch size, shuffled",
                 }),
-                1,
-                0,
+                e.config().epochs(),
+                e.config().samples_per_epoch(),
             ),
         })
     }
