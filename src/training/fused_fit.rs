@@ -15,6 +15,11 @@ use crate::models::{Loss, Output, Topology};
 use burn::module::{Module, ModuleMapper, Param, ParamId};
 use burn::tensor::{Device, Tensor, TensorData};
 
+/// `v` as a CPU tensor (the way back from [`values`]).
+fn vector(v: &[f32]) -> Tensor<1> {
+    Tensor::<1>::from_data(TensorData::new(v.to_vec(), [v.len()]), &Device::flex())
+}
+
 /// A tensor's values, or `None` if they cannot be read as `f32`.
 fn values<const D: usize>(t: Tensor<D>) -> Option<Vec<f32>> {
     t.into_data().try_to_vec::<f32>().ok()
@@ -164,8 +169,6 @@ impl Learner {
             params: &step.params,
         };
         self.map_model(|model| model.map(&mut replace));
-        let vector =
-            |v: &Vec<f32>| Tensor::<1>::from_data(TensorData::new(v.clone(), [v.len()]), &Device::flex());
         if let Some(layers) = &step.state {
             let units: Vec<usize> = self.model().lstm_layers().map(|l| l.units()).collect();
             let state = layers
@@ -187,8 +190,6 @@ impl Learner {
 impl Learner {
     /// Adam's moments from the fused step into the optimizer, under the parameters' ids.
     fn put_back_moments(&mut self, step: &FusedStep) {
-        let vector =
-            |v: &Vec<f32>| Tensor::<1>::from_data(TensorData::new(v.clone(), [v.len()]), &Device::flex());
         for (i, id) in self.param_ids().into_iter().enumerate() {
             let (m, v) = (vector(&step.m[i]), vector(&step.v[i]));
             self.optimizer_mut().set_moments(id, m, v, step.iterations);
