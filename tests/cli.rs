@@ -201,6 +201,7 @@ fn study_shards_merge_and_a_missing_shard_is_named() {
     // `study report` judges the saved runs again, re-running nothing: without a PyTorch file
     // the claims have no PyTorch side, with one they do, and a malformed one is refused.
     let study_json = out.join("study.json");
+    let programs = out.join("programs.json");
     let report = |torch: &Path, again: &Path| {
         lstm_lab()
             .args(["study", "report"])
@@ -210,6 +211,8 @@ fn study_shards_merge_and_a_missing_shard_is_named() {
             .arg(again)
             .arg("--torch")
             .arg(torch)
+            .arg("--programs")
+            .arg(&programs)
             .output()
             .expect("the binary runs")
     };
@@ -220,6 +223,40 @@ fn study_shards_merge_and_a_missing_shard_is_named() {
     assert_eq!(rejudged.part, study.part, "the same runs");
     assert!(rejudged.claims.iter().all(|c| c.torch.is_none()) && rejudged.torch_source.is_none());
     assert!(again.join("study.md").exists() && again.join("plots/study-vanilla-index.svg").exists());
+    assert!(
+        !again.join("programs.md").exists(),
+        "no programs' runs, no programs.md"
+    );
+    // The tutorials' own programs' runs, when there are some, are compared with the rewrite.
+    let accuracies = [0.0, 1.0, 2.0, 1.0, 0.0];
+    let runs: Vec<String> = (1..=5)
+        .map(|seed| {
+            format!(
+                r#"{{"experiment": "vanilla-index", "seed": {seed}, "accuracy": {:.1}, "last_fit_accuracy": 0.0, "train_seconds": 3.0}}"#,
+                accuracies[seed - 1]
+            )
+        })
+        .collect();
+    std::fs::write(
+        &programs,
+        format!(
+            r#"{{"keras": "3.15.1", "tensorflow": "2.21.0", "machine": "test", "runs": [{}]}}"#,
+            runs.join(", ")
+        ),
+    )
+    .unwrap();
+    let done = report(&out.join("no-such-torch.json"), &again);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let table = std::fs::read_to_string(again.join("programs.md")).unwrap();
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("| vanilla-index |"))
+        .expect("a row");
+    assert!(row.contains("0.80 ± 0.84 (5)"), "{row}");
+    assert!(
+        !table.contains("| alphabet-2step |"),
+        "no programs' runs of it: {table}"
+    );
     let torch = out.join("torch.json");
     let run = |seed: u64| {
         format!(

@@ -5,6 +5,9 @@
 //!
 //! A regeneration that moves a number the prose quotes fails here, naming the notebook, the
 //! cell and the sentence, instead of leaving the page to contradict its outputs.
+//!
+//! The code on the page stays readable: a cell stops on an error with `?`, which evcxr reports
+//! with the error's message, rather than with an `.expect(..)` on every fallible call.
 
 use regex::Regex;
 use std::path::Path;
@@ -198,5 +201,47 @@ fn every_number_in_the_prose_is_on_its_page() {
         "numbers in the prose that the page does not print (print them, or list a tutorial \
          constant with its reason):\n{}",
         missing.join("\n")
+    );
+}
+
+/// The most `.expect(`, `.unwrap(` and `panic!` calls one notebook's code may hold.
+const MOST_PANICKING_CALLS: usize = 6;
+
+#[test]
+fn notebook_code_stops_on_errors_with_question_marks() {
+    let panicking = Regex::new(r"\.expect\(|\.unwrap\(|panic!\(|unreachable!\(").unwrap();
+    let mut over = Vec::new();
+    let mut notebooks = 0;
+    for entry in std::fs::read_dir("notebooks").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ipynb") {
+            continue;
+        }
+        notebooks += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let notebook: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let code: String = notebook["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|cell| cell["cell_type"] == "code")
+            .flat_map(|cell| {
+                cell["source"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|l| l.as_str())
+            })
+            .collect();
+        let calls = panicking.find_iter(&code).count();
+        if calls > MOST_PANICKING_CALLS {
+            over.push(format!("{}: {calls}", path.display()));
+        }
+    }
+    assert!(notebooks >= 8, "notebooks/ has {notebooks} notebooks");
+    assert!(
+        over.is_empty(),
+        "notebooks with more than {MOST_PANICKING_CALLS} panicking calls (use `?`):\n{}",
+        over.join("\n")
     );
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod exercises;
+mod programs;
 mod study;
 
 use exercises::ExercisesArgs;

@@ -106,6 +106,10 @@ struct Judged {
     /// PyTorch's runs (tools/seed_study.py --framework torch); none if the file is absent.
     #[arg(long, default_value = TORCH_STUDY)]
     torch: PathBuf,
+    /// The tutorials' own Keras programs' runs (`just tutorial-programs`), compared with the
+    /// Keras rewrite in programs.md; none if the file is absent.
+    #[arg(long, default_value = crate::programs::PROGRAMS)]
+    programs: PathBuf,
 }
 
 /// Runs `lstm-lab study` as its arguments say.
@@ -274,6 +278,10 @@ fn finish_study(part: Part, judged: &Judged) -> Result<()> {
     staging.write("study.md", markdown.as_bytes())?;
     for (name, chart) in study.charts()? {
         staging.write(&format!("plots/{name}.svg"), chart.as_str().as_bytes())?;
+    }
+    if let Some(programs) = FrameworkStudy::load_if_present(&judged.programs)? {
+        let table = crate::programs::to_markdown(&study, &keras, &programs)?;
+        staging.write("programs.md", table.as_bytes())?;
     }
     staging.commit()?;
     println!("{markdown}");
