@@ -19,6 +19,14 @@ mod exercises;
 mod programs;
 mod study;
 
+/// mimalloc rather than glibc's malloc. When a product is split over the helper thread
+/// (echo-partial), glibc's per-thread arenas left the same fit's peak memory anywhere between 110
+/// and 470 MiB from run to run; with mimalloc it is 100 MiB every time, and echo-partial trains in
+/// 8.3 s against 9.5 s (`tools/bench/run.py --baseline`, 3 rounds). Same bits either way: the
+/// allocator does no arithmetic.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use exercises::ExercisesArgs;
 use study::StudyArgs;
 
