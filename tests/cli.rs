@@ -252,7 +252,7 @@ fn study_shards_merge_and_a_missing_shard_is_named() {
         .lines()
         .find(|l| l.starts_with("| vanilla-index |"))
         .expect("a row");
-    assert!(row.contains("0.80 ± 0.84 (5)"), "{row}");
+    assert!(row.contains("0.80 ± 0.84 (n=5)"), "{row}");
     assert!(
         !table.contains("| alphabet-2step |"),
         "no programs' runs of it: {table}"

@@ -30,7 +30,7 @@ pub(crate) fn to_markdown(
          they print the same evaluation and the same last-fit accuracy. The difference is the rewrite's mean minus the programs', \
          with its 90% interval (Welch), compared at the claim's margin as the study compares \
          frameworks (same, different, or inconclusive); Mann-Whitney's p is two-sided.\n\n\
-         | claim | measured as | rewrite mean ± sd (n) | programs mean ± sd (n) | same numbers | \
+         | claim | measured as | rewrite mean ± sd | programs mean ± sd | same numbers | \
          difference (90% interval) | Mann-Whitney p | answer |\n\
          |---|---|---:|---:|---:|---:|---:|---|\n",
         programs.versions(),
@@ -38,21 +38,22 @@ pub(crate) fn to_markdown(
     );
     for claim in &study.claims {
         let e = claim.experiment;
-        let ours = programs.values(e, claim.metric);
-        if ours.is_empty() {
+        let program_values = programs.values(e, claim.metric);
+        if program_values.is_empty() {
             continue;
         }
-        let theirs = rewrite.values(e, claim.metric);
+        let rewrite_values = rewrite.values(e, claim.metric);
         let [a, b] = [
-            Distribution::of(theirs, claim.reported)?,
-            Distribution::of(ours, claim.reported)?,
+            Distribution::of(rewrite_values, claim.reported)?,
+            Distribution::of(program_values, claim.reported)?,
         ];
         let pair = Pair::new(["rewrite", "programs"], &a, &b, claim.margin, None);
+        let rewrite_runs = rewrite.runs_of(e);
         let same_seed: Vec<bool> = programs
             .runs_of(e)
             .iter()
             .filter_map(|p| {
-                let r = rewrite.runs_of(e).into_iter().find(|r| r.seed == p.seed)?;
+                let r = rewrite_runs.iter().find(|r| r.seed == p.seed)?;
                 Some((r.accuracy, r.last_fit_accuracy) == (p.accuracy, p.last_fit_accuracy))
             })
             .collect();
@@ -69,20 +70,12 @@ pub(crate) fn to_markdown(
             md,
             "| {e} | {} | {} | {} | {} of {} | {difference} | {p} | {answer} |",
             claim.measures,
-            mean_sd(&a),
-            mean_sd(&b),
+            a.mean_sd(),
+            b.mean_sd(),
             same_seed.iter().filter(|&&s| s).count(),
             same_seed.len(),
         )
         .map_err(|e| lstm_lab::Error::invalid("programs.md", e.to_string()))?;
     }
     Ok(md)
-}
-
-/// `mean ± sd (n)`, percent.
-fn mean_sd(d: &Distribution) -> String {
-    match d.std_dev {
-        Some(sd) => format!("{:.2} ± {sd:.2} ({})", d.mean, d.values.len()),
-        None => format!("{:.2} ({})", d.mean, d.values.len()),
-    }
 }

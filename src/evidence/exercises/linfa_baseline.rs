@@ -56,14 +56,11 @@ impl Question for LinfaBaseline {
             .iter()
             .map(|&e| Ok((e, arms.named(&lstm(e))?.mean, arms.named(&logistic(e))?.mean)))
             .collect::<Result<Vec<(Experiment, f64, f64)>>>()?;
-        let framings = |keep: &dyn Fn(f64, f64) -> bool| -> Vec<String> {
-            pairs
-                .iter()
-                .filter(|(_, lstm, linear)| keep(*lstm, *linear))
-                .map(|(e, _, _)| e.to_string())
-                .collect()
-        };
-        let solved = framings(&|_, linear| linear >= 99.0);
+        let solved: Vec<String> = pairs
+            .iter()
+            .filter(|(_, _, linear)| *linear >= 99.0)
+            .map(|(e, _, _)| e.to_string())
+            .collect();
         let scores: Vec<String> = pairs
             .iter()
             .map(|(e, lstm, linear)| format!("{e} {linear:.2}% (LSTM {lstm:.2}%)"))

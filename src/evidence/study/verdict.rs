@@ -127,7 +127,7 @@ impl Distribution {
     }
 
     /// `mean ± sd (n)`.
-    pub(crate) fn mean_sd(&self) -> String {
+    pub fn mean_sd(&self) -> String {
         match self.std_dev {
             Some(sd) => format!("{:.2} ± {:.2} (n={})", self.mean, sd, self.values.len()),
             None => format!("{:.2} (n=1)", self.mean),
