@@ -89,14 +89,21 @@ impl Array3 {
 
     /// The samples at `indices`, in that order.
     pub fn select(&self, indices: &[usize]) -> Self {
-        let mut data = Vec::with_capacity(indices.len() * self.shape[1] * self.shape[2]);
+        let mut out = Self {
+            data: Vec::with_capacity(indices.len() * self.shape[1] * self.shape[2]),
+            shape: [0, self.shape[1], self.shape[2]],
+        };
+        self.select_into(indices, &mut out);
+        out
+    }
+
+    /// [`select`](Self::select) into `out`, reusing its buffer (what `fit` does every epoch).
+    pub fn select_into(&self, indices: &[usize], out: &mut Self) {
+        out.data.clear();
         for &i in indices {
-            data.extend_from_slice(self.sample(i));
+            out.data.extend_from_slice(self.sample(i));
         }
-        Self {
-            data,
-            shape: [indices.len(), self.shape[1], self.shape[2]],
-        }
+        out.shape = [indices.len(), self.shape[1], self.shape[2]];
     }
 
     /// The samples of `parts` one after another (`numpy.concatenate(parts, axis=0)`); every

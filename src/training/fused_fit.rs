@@ -129,7 +129,8 @@ impl Learner {
         let n = xs.len();
         let (x_row, y_row) = (xs.as_slice().len() / n, ys.as_slice().len() / n);
         let (mut loss_sum, mut correct) = (0.0f32, 0.0f32);
-        let mut batch_losses = Vec::with_capacity(n.div_ceil(config.batch_size()));
+        let mut batch_losses = std::mem::take(&mut step.batch_losses);
+        batch_losses.clear();
         for start in (0..n).step_by(config.batch_size()) {
             let len = config.batch_size().min(n - start);
             let x = &xs.as_slice()[start * x_row..][..len * x_row];
@@ -139,6 +140,7 @@ impl Learner {
             loss_sum += loss * len as f32;
             correct += right;
         }
+        step.batch_losses = batch_losses;
         let epoch_loss = loss_sum / n as f32;
         let last = history.loss.len() + 1 == config.epochs();
         // Adam's moments stay in the step that `fit` keeps (`release_fused` returns them), except
@@ -148,7 +150,7 @@ impl Learner {
             self.put_back(step, may_stop);
         }
         if !epoch_loss.is_finite() {
-            return Err(diverged(history.loss.len() + 1, &batch_losses, epoch_loss));
+            return Err(diverged(history.loss.len() + 1, &step.batch_losses, epoch_loss));
         }
         history.loss.push(epoch_loss);
         history.accuracy.push(correct / rows);

@@ -285,18 +285,22 @@ impl Learner {
             None if config.fused_step => self.fused_step(),
             None => None,
         };
+        // The epoch's shuffled samples, one buffer for the whole fit.
+        let (mut shuffled_x, mut shuffled_y) = (train_x.select(&[]), train_y.select(&[]));
         for _ in 0..config.epochs {
-            if config.shuffle {
-                order.shuffle(rng);
-            }
             let (xs, ys) = if config.shuffle {
-                (train_x.select(&order), train_y.select(&order))
+                order.shuffle(rng);
+                train_x.select_into(&order, &mut shuffled_x);
+                train_y.select_into(&order, &mut shuffled_y);
+                (&shuffled_x, &shuffled_y)
             } else {
-                (train_x.clone(), train_y.clone())
+                (&train_x, &train_y)
             };
             if let Some(step) = fused.as_mut() {
-                self.fused_epoch(step, (&xs, &ys), config, (&validation, rows), &mut history)?;
-                bar.set_message(epoch_message(&history));
+                self.fused_epoch(step, (xs, ys), config, (&validation, rows), &mut history)?;
+                if !bar.is_hidden() {
+                    bar.set_message(epoch_message(&history));
+                }
                 bar.inc(1);
                 continue;
             }

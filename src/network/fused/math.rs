@@ -5,6 +5,8 @@
 //! CPU has them (`pulp`'s runtime dispatch) and falls back to the baseline otherwise. The code
 //! never calls `mul_add` itself, so the baseline and the AVX2 build round identically.
 
+use super::small;
+
 /// Runs `op` compiled for the best instruction set this CPU offers (AVX2 + FMA on x86-64).
 ///
 /// `op` is a closure (called once, so the compiler inlines it) or a `pulp::WithSimd` whose
@@ -163,6 +165,22 @@ impl<'a> Mat<'a> {
         Self { data, rs, cs: 1 }
     }
 
+    /// The view that starts at column `start`.
+    fn at_column(self, start: usize) -> Self {
+        Self {
+            data: &self.data[start * self.cs..],
+            ..self
+        }
+    }
+
+    /// The view that starts at row `row`, column `col`.
+    fn at(self, row: usize, col: usize) -> Self {
+        Self {
+            data: &self.data[row * self.rs + col * self.cs..],
+            ..self
+        }
+    }
+
     fn check(&self, rows: usize, cols: usize, what: &str) {
         assert!(rows > 0 && cols > 0, "{what}: a {rows}x{cols} view is empty");
         let last = (rows - 1) * self.rs + (cols - 1) * self.cs;
@@ -274,33 +292,70 @@ fn gemm_columns(
     for start in (0..k).step_by(K_CHUNK) {
         let kc = K_CHUNK.min(k - start);
         LONGEST_K.fetch_max(kc, std::sync::atomic::Ordering::Relaxed);
+        let (lhs_c, rhs_c) = (lhs.at_column(start), rhs.at(start, from));
+        // Small products by this crate's own kernels, with the `gemm` crate's bits (`small`).
+        if m * n * kc <= small::SMALL_MACS
+            && small::available()
+            && let Some(order) = small::order(m, n, kc, lhs_c, rhs_c, dst_rs)
+        {
+            // SAFETY: as for the crate below; `available` holds.
+            unsafe {
+                small::product(
+                    order,
+                    (m, n, kc),
+                    dst,
+                    dst_rs,
+                    accumulate || start > 0,
+                    lhs_c,
+                    rhs_c,
+                )
+            };
+            continue;
+        }
         // SAFETY: the checks in `gemm` keep every index the kernel touches (lhs columns and
         // rhs rows `start..start + kc`, dst columns `from..to`) inside its buffer; `dst` is
         // borrowed mutably there, so it cannot alias `lhs` or `rhs`, and the two halves of a
         // split product write disjoint columns.
-        unsafe {
-            gemm::gemm(
-                m,
-                n,
-                kc,
-                dst,
-                1,
-                dst_rs as isize,
-                accumulate || start > 0,
-                lhs.data.as_ptr().add(start * lhs.cs),
-                lhs.cs as isize,
-                lhs.rs as isize,
-                rhs.data.as_ptr().add(from * rhs.cs + start * rhs.rs),
-                rhs.cs as isize,
-                rhs.rs as isize,
-                1.0,
-                1.0,
-                false,
-                false,
-                false,
-                gemm::Parallelism::None,
-            );
-        }
+        unsafe { by_the_crate((m, n, kc), dst, dst_rs, accumulate || start > 0, lhs_c, rhs_c) };
+    }
+}
+
+/// `dst (+)= lhs * rhs` by the `gemm` crate, one thread, `dst` `[m, n]` with contiguous columns
+/// and `dst_rs` between rows.
+///
+/// # Safety
+/// Every view holds the elements it is read or written at, and `dst` aliases neither.
+pub(super) unsafe fn by_the_crate(
+    (m, n, k): (usize, usize, usize),
+    dst: *mut f32,
+    dst_rs: usize,
+    accumulate: bool,
+    lhs: Mat<'_>,
+    rhs: Mat<'_>,
+) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst,
+            1,
+            dst_rs as isize,
+            accumulate,
+            lhs.data.as_ptr(),
+            lhs.cs as isize,
+            lhs.rs as isize,
+            rhs.data.as_ptr(),
+            rhs.cs as isize,
+            rhs.rs as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
     }
 }
 

@@ -37,6 +37,7 @@ mod cube;
 mod flex;
 pub(crate) mod helper;
 pub mod math;
+mod small;
 pub(crate) mod softmax;
 pub(crate) mod step;
 

@@ -118,6 +118,9 @@ pub(crate) struct FusedStep {
     probs: Vec<f32>,
     /// Each LSTM layer's buffers.
     layers: Vec<LayerWork>,
+    /// Each batch's loss in the epoch under way (what a divergence error reports), kept here so
+    /// that an epoch allocates nothing once the first has run.
+    pub batch_losses: Vec<f32>,
 }
 
 /// The model and the step count, not the buffers.
@@ -157,6 +160,7 @@ impl FusedStep {
             zeros: Vec::new(),
             probs: Vec::new(),
             layers: vec![LayerWork::default(); model.layers().count()],
+            batch_losses: Vec::new(),
         }
     }
 
