@@ -161,6 +161,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The arm called `name` (an error naming the arms there are, if none is).
+    pub fn arm(&self, name: &str) -> Result<&Arm> {
+        Arms(&self.arms).named(name)
+    }
+
     /// The arms as a markdown table, with the answer under it.
     pub fn to_markdown(&self) -> String {
         let mut md = format!(
