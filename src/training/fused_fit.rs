@@ -129,18 +129,16 @@ impl Learner {
         let n = xs.len();
         let (x_row, y_row) = (xs.as_slice().len() / n, ys.as_slice().len() / n);
         let (mut loss_sum, mut correct) = (0.0f32, 0.0f32);
-        let mut batch_losses = std::mem::take(&mut step.batch_losses);
-        batch_losses.clear();
+        step.batch_losses.clear();
         for start in (0..n).step_by(config.batch_size()) {
             let len = config.batch_size().min(n - start);
             let x = &xs.as_slice()[start * x_row..][..len * x_row];
             let y = &ys.as_slice()[start * y_row..][..len * y_row];
             let (loss, right) = step.step(x, y, len, self.is_stateful());
-            batch_losses.push(loss);
+            step.batch_losses.push(loss);
             loss_sum += loss * len as f32;
             correct += right;
         }
-        step.batch_losses = batch_losses;
         let epoch_loss = loss_sum / n as f32;
         let last = history.loss.len() + 1 == config.epochs();
         // Adam's moments stay in the step that `fit` keeps (`release_fused` returns them), except

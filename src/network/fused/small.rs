@@ -1,8 +1,8 @@
 //! Small products without the `gemm` crate's per-call allocations, bit for bit as the crate
 //! computes them.
 //!
-//! For products of a few thousand multiply-adds the crate's general path allocates on every call
-//! (its packing flags and buffers), and its column-major `gemv` runs one vector at a time. This
+//! For products of up to half a million multiply-adds the crate's general path allocates on every
+//! call (its packing flags and buffers), and its column-major `gemv` runs one vector at a time. This
 //! module computes those two cases itself, with the *same* floating-point operations in the same
 //! order as the crate, so every result keeps its bits and nothing trained before changes:
 //!
@@ -13,7 +13,8 @@
 //!
 //! [`order`] reproduces the crate's choice of path (gemm-common 0.19's `gemm_basic_generic`,
 //! after `gemm`'s transposition); the crate's other paths (its "horizontal" dot products, its
-//! `gevv` for `k <= 2`, its row-major `gemv`) allocate nothing and stay with it. The kernels run
+//! `gevv` for `k <= 2`, its row-major `gemv`) allocate nothing and stay with it, as do the
+//! single-row and single-column products that are not column-major `gemv`s. The kernels run
 //! only where the crate runs its AVX2 + FMA code (`pulp`'s V3); elsewhere everything goes to the
 //! crate. `tests` compares the bits with the crate's on every layout the tutorials use.
 
@@ -57,7 +58,8 @@ pub(crate) fn order(
         return None;
     }
     if m <= 1 {
-        // Column-major `gemv` where our rhs has contiguous rows; otherwise its row-major one.
+        // Column-major `gemv` where our rhs has contiguous rows; otherwise its row-major `gemv` or
+        // its microkernels, left to it (none of the tutorials' products).
         return (rhs.cs == 1).then_some(Order::Chain);
     }
     if n <= 1 {
@@ -84,7 +86,6 @@ pub(crate) fn available() -> bool {
 /// # Safety
 /// Every view holds the elements it is read or written at (`lhs` `[m, k]`, `rhs` `[k, n]`,
 /// `dst` `[m, n]`), `dst` aliases neither, and [`available`] holds.
-#[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn product(
     order: Order,
     (m, n, k): (usize, usize, usize),
@@ -159,8 +160,13 @@ struct Kernel<'a> {
 
 #[cfg(target_arch = "x86_64")]
 impl Kernel<'_> {
-    /// Tiles of up to four rows by two vectors of eight columns (one row by up to four vectors
-    /// for a single row), the last vector of a row masked to the columns that exist.
+    /// Tiles of up to four rows by two vectors of eight columns (three by three vectors when a
+    /// row is three vectors wide, one row by up to four vectors for a single row), the last
+    /// vector of a row masked to the columns that exist.
+    ///
+    /// # Safety
+    /// [`product`]'s contract, with `rhs`'s rows contiguous; when `padded`, every row of `rhs`
+    /// can be read to a whole number of vectors inside its slice.
     #[target_feature(enable = "avx2,fma")]
     unsafe fn run(&self) {
         let vectors = self.n.div_ceil(8);
@@ -171,7 +177,7 @@ impl Kernel<'_> {
         };
         for i in (0..self.m).step_by(rows) {
             for v in (0..vectors).step_by(width) {
-                // SAFETY: the tile lies inside the views (`run`'s contract).
+                // SAFETY: the tile lies inside the views (this function's contract).
                 unsafe {
                     match ((self.m - i).min(rows), (vectors - v).min(width)) {
                         (1, 1) => self.tile::<1, 1>(i, v),
@@ -185,8 +191,7 @@ impl Kernel<'_> {
                         (3, 2) => self.tile::<3, 2>(i, v),
                         (3, _) => self.tile::<3, 3>(i, v),
                         (_, 1) => self.tile::<4, 1>(i, v),
-                        (_, 2) => self.tile::<4, 2>(i, v),
-                        _ => self.tile::<4, 3>(i, v),
+                        _ => self.tile::<4, 2>(i, v),
                     }
                 }
             }
@@ -194,6 +199,9 @@ impl Kernel<'_> {
     }
 
     /// Rows `i..i + R` and vectors `v..v + V` of `dst`.
+    ///
+    /// # Safety
+    /// As [`run`](Self::run), for a tile inside `dst`.
     #[target_feature(enable = "avx2,fma")]
     unsafe fn tile<const R: usize, const V: usize>(&self, i: usize, v: usize) {
         let Self {
@@ -215,7 +223,8 @@ impl Kernel<'_> {
         };
         let masks: [__m256i; V] = std::array::from_fn(mask);
         let whole: [bool; V] = std::array::from_fn(|w| padded || n >= 8 * (v + w + 1));
-        // SAFETY (every access): masked lanes are not touched; the others lie inside the views.
+        // SAFETY (every access): masked lanes are not touched; the others lie inside the views, or
+        // (a padded rhs) inside its slice, feeding only lanes whose output is masked off.
         let b = |p: usize, w: usize| unsafe {
             let from = rhs.data.as_ptr().add(p * rhs.rs + 8 * (v + w));
             if whole[w] {
@@ -273,6 +282,10 @@ impl Kernel<'_> {
 /// `acc[r][w] = fma(a[r][p], b[p][w], acc[r][w])` for `p` in `terms`, in order: `a` the rows'
 /// first elements and the step between a row's elements, `b` the first column's and the step
 /// between rows; with `MASKED`, the last vector of each row of `b` is read under its mask.
+///
+/// # Safety
+/// Rows `..R` of `a` hold the terms `p` at `p * a_step`, and `b` the rows `p` at `p * b_step`,
+/// `V` vectors each (the last one's masked-off lanes aside when `MASKED`).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[inline]
@@ -350,6 +363,12 @@ mod tests {
             (25, 100, 1, 1, 25, 100, 1, 100, false),
             (9, 37, 13, 13, 1, 1, 13, 40, true),
             (9, 37, 13, 1, 9, 37, 1, 40, false),
+            // A single row with a partial last vector, dst not read: the masked loads of rhs.
+            (1, 26, 32, 32, 1, 26, 1, 30, false),
+            // rhs rows longer than the product's columns (the second half of a split product):
+            // the last vector is read whole, past the product's columns, and stored masked.
+            (6, 20, 16, 16, 1, 40, 1, 24, true),
+            (5, 13, 9, 9, 1, 64, 1, 16, false),
         ] {
             let a: Vec<f32> = (0..(m - 1) * lrs + (k - 1) * lcs + 1).map(value).collect();
             let b: Vec<f32> = (0..(k - 1) * rrs + (n - 1) * rcs + 1)
@@ -391,6 +410,6 @@ mod tests {
             assert_ne!(ours, start, "{m}x{n}x{k}: nothing was computed");
             checked += 1;
         }
-        assert!(checked >= 15, "only {checked} layouts take this path");
+        assert!(checked >= 18, "only {checked} layouts take this path");
     }
 }
