@@ -165,14 +165,6 @@ impl<'a> Mat<'a> {
         Self { data, rs, cs: 1 }
     }
 
-    /// The view that starts at column `start`.
-    fn at_column(self, start: usize) -> Self {
-        Self {
-            data: &self.data[start * self.cs..],
-            ..self
-        }
-    }
-
     /// The view that starts at row `row`, column `col`.
     fn at(self, row: usize, col: usize) -> Self {
         Self {
@@ -292,7 +284,7 @@ fn gemm_columns(
     for start in (0..k).step_by(K_CHUNK) {
         let kc = K_CHUNK.min(k - start);
         LONGEST_K.fetch_max(kc, std::sync::atomic::Ordering::Relaxed);
-        let (lhs_c, rhs_c) = (lhs.at_column(start), rhs.at(start, from));
+        let (lhs_c, rhs_c) = (lhs.at(0, start), rhs.at(start, from));
         // Small products by this crate's own kernels, with the `gemm` crate's bits (`small`).
         if m * n * kc <= small::SMALL_MACS
             && small::available()

@@ -107,8 +107,7 @@ pub(crate) unsafe fn product(
             scratch.resize(k * width, 0.0);
             for (p, row) in scratch.chunks_exact_mut(width).enumerate() {
                 for (j, to) in row[..n].iter_mut().enumerate() {
-                    // SAFETY: `rhs` holds `[k, n]` (the caller's contract).
-                    *to = unsafe { *rhs.data.as_ptr().add(p * rhs.rs + j * rhs.cs) };
+                    *to = rhs.data[p * rhs.rs + j * rhs.cs];
                 }
             }
             Mat::rows(scratch, width)
