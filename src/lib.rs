@@ -42,11 +42,9 @@ pub(crate) use base::{error, evcxr, files, progress};
 pub use evidence::{exercises, notebook, report, study};
 pub use experiments::{baseline, bench, tutorials};
 pub use input::{array, data, framing};
-pub(crate) use network::init;
-pub use network::{fused, layers, models, optim, summary};
+pub use network::{fused, init, layers, models, optim, summary};
 pub use training::{inspect, metrics, plot, train};
 
-pub use array::Array3;
 pub use error::{Error, Result};
 
 /// The random generator of every run, named: ChaCha with 12 rounds (the `chacha20` crate).
@@ -79,6 +77,7 @@ pub use rand;
 /// assert_eq!((sequence.len(), model.config(1).topology()), (5, Topology::ManyToOne));
 /// ```
 pub mod prelude {
+    pub use crate::array::Array3;
     pub use crate::config::ParamGuard;
     pub use crate::exercises::{Answer, Exercise};
     pub use crate::layers::{Dense, Lstm, LstmConfig, LstmState};
@@ -95,7 +94,7 @@ pub mod prelude {
     pub use crate::tutorials::vanilla_index::VanillaIndexConfig;
     pub use crate::tutorials::vanilla_second::VanillaSecondConfig;
     pub use crate::tutorials::{Experiment, Outcome, RunOptions, Tutorial};
-    pub use crate::{Array3, ChaCha12Rng, data, framing, inspect, metrics, plot};
+    pub use crate::{ChaCha12Rng, data, framing, inspect, metrics, plot};
     pub use burn::tensor::{Device, Tensor};
     pub use rand::SeedableRng;
 }

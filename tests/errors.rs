@@ -3,12 +3,13 @@
 use burn::module::Module;
 use burn::tensor::Device;
 use lstm_lab::ChaCha12Rng;
+use lstm_lab::Error;
+use lstm_lab::array::Array3;
 use lstm_lab::config::ParamGuard;
 use lstm_lab::data::{alphabet_windows, generate_sequence, one_hot_encode};
 use lstm_lab::framing::{lag_echo, to_supervised};
 use lstm_lab::models::{ModelConfig, Topology};
 use lstm_lab::train::{FitConfig, Learner};
-use lstm_lab::{Array3, Error};
 use rand::SeedableRng;
 
 fn message<T: std::fmt::Debug>(r: Result<T, Error>) -> String {

@@ -18,14 +18,14 @@ use lstm_lab::train::{FitConfig, Learner};
 use rand::SeedableRng;
 use serde_json::Value;
 
-fn array(v: &Value) -> lstm_lab::Array3 {
+fn array(v: &Value) -> lstm_lab::array::Array3 {
     let shape: Vec<usize> = v["shape"]
         .as_array()
         .unwrap()
         .iter()
         .map(|d| d.as_u64().unwrap() as usize)
         .collect();
-    lstm_lab::Array3::new(values(&v["value"]), [shape[0], shape[1], shape[2]]).unwrap()
+    lstm_lab::array::Array3::new(values(&v["value"]), [shape[0], shape[1], shape[2]]).unwrap()
 }
 
 #[test]

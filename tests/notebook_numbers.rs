@@ -64,21 +64,6 @@ const CONSTANTS: &[(&str, &str, &str)] = &[
         "1500",
         "2000 epochs less the tutorial's 500",
     ),
-    (
-        "05-stateful-randint-echo",
-        "0.18",
-        "the tutorial's printout: its last fits' losses",
-    ),
-    (
-        "05-stateful-randint-echo",
-        "0.31",
-        "the tutorial's printout: its last fit's loss",
-    ),
-    (
-        "05-stateful-randint-echo",
-        "1.0",
-        "the tutorial's printout: its last fits' accuracy",
-    ),
     ("06-study", "4.17", "one alphabet window in percent: 100 / 24"),
     (
         "06-study",

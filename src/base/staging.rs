@@ -136,12 +136,6 @@ fn process_exists(pid: u32) -> bool {
     !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// Replaces the text between `<!-- results:start -->` and `<!-- results:end -->` in `readme`
-/// with `table`. Returns false (and changes nothing) when the markers are missing.
-pub fn update_readme(readme: &Path, table: &str) -> Result<bool> {
-    update_readme_section(readme, "results", table)
-}
-
 /// Replaces the text between `<!-- {section}:start -->` and `<!-- {section}:end -->` in
 /// `readme` with `table`. Returns false (and changes nothing) when the markers are missing.
 pub fn update_readme_section(readme: &Path, section: &str, table: &str) -> Result<bool> {

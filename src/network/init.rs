@@ -2,6 +2,21 @@
 //!
 //! Drawing on the host (rather than with the backend's random ops) makes the initial weights
 //! depend on the seed alone, so the CPU and wgpu backends start from the same numbers.
+//! `LstmConfig::init` and `Dense::init` draw their weights here; notebook 1 draws a plain tanh
+//! RNN's (Keras's `SimpleRNN`: a Glorot kernel, an orthogonal recurrent kernel) to set beside
+//! the LSTM.
+//!
+//! ```
+//! use lstm_lab::init::{glorot_uniform, orthogonal};
+//! use lstm_lab::prelude::*;
+//! let mut rng = ChaCha12Rng::seed_from_u64(1);
+//! let kernel = glorot_uniform(&mut rng, 100, 25); // [100, 25], row-major
+//! let recurrent = orthogonal(&mut rng, 25, 25); // Q with Q^T Q = I
+//! let limit = (6.0f32 / 125.0).sqrt();
+//! assert!(kernel.iter().all(|v| v.abs() < limit) && kernel.len() == 2500);
+//! let column_norm: f32 = (0..25).map(|r| recurrent[r * 25] * recurrent[r * 25]).sum();
+//! assert!((column_norm - 1.0).abs() < 1e-5);
+//! ```
 
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;

@@ -3,7 +3,7 @@
 //! Keras's Adam (`optim`) and Keras's model summary (`summary`). Imports from `base`.
 
 pub mod fused;
-pub(crate) mod init;
+pub mod init;
 pub mod layers;
 pub mod models;
 pub mod optim;

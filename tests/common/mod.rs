@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use burn::tensor::{Device, Tensor};
-use lstm_lab::Array3;
+use lstm_lab::array::Array3;
 use lstm_lab::layers::{Dense, LstmConfig};
 use lstm_lab::models::{LstmModel, Output, Topology};
 use serde_json::Value;

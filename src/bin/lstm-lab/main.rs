@@ -8,7 +8,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use lstm_lab::report::{ResultsTable, RunRecord};
-use lstm_lab::staging::{Staging, update_readme};
+use lstm_lab::staging::{Staging, update_readme_section};
 use lstm_lab::tutorials::{Experiment, RunOptions};
 use lstm_lab::{Error, Result, device};
 use std::io::{IsTerminal, Write};
@@ -194,7 +194,10 @@ fn run(cli: Cli) -> Result<()> {
     staging.write("summary.md", markdown.as_bytes())?;
     staging.commit()?;
     writeln!(out, "\n{markdown}")?;
-    if all && out_dir == Path::new("results") && update_readme("README.md".as_ref(), &markdown)? {
+    if all
+        && out_dir == Path::new("results")
+        && update_readme_section("README.md".as_ref(), "results", &markdown)?
+    {
         writeln!(out, "README.md: results table updated")?;
     }
     Ok(())

@@ -29,7 +29,7 @@ const SQUASH_X: f64 = 650.0; // tanh(c) and the output product
 
 /// One LSTM step as a diagram, its gates (in the order `[i, f, g, o]` of [`GateStats`])
 /// annotated with their measured mean activation (each box filled as deep as it; the signed
-/// candidate `g` as deep as its mean size `|g|`), and, below, how often each gate was nearly shut
+/// candidate `g` labelled with, and filled as deep as, its mean size `|g|`), and, below, how often each gate was nearly shut
 /// or nearly open over `stats.samples` samples x `stats.steps` steps.
 pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
     let mut s = String::new();
@@ -122,15 +122,19 @@ pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
 
     // The gates, each filled as deep as its mean activation (for g, as deep as its mean's size).
     for (g, (name, function, x, colour)) in [1, 0, 2, 3].map(|k| (k, BOXES[k])) {
-        let mean = shown(stats.mean[g]);
         // g is signed: its mean can be near 0 while it writes strongly both ways, so its box is
-        // filled as deep as its mean size |g|.
-        let depth = if g == 2 { stats.mean_abs[g] } else { mean }.clamp(0.0, 1.0);
+        // filled, and labelled, with its mean size |g| (its signed mean is in the lines below).
+        let (shown_value, prefix) = if g == 2 {
+            (stats.mean_abs[g], "|g| ")
+        } else {
+            (shown(stats.mean[g]), "")
+        };
+        let depth = shown_value.clamp(0.0, 1.0);
         let _ = writeln!(
             s,
             r##"<rect x="{}" y="{}" width="80" height="48" rx="6" fill="{colour}" fill-opacity="{depth:.3}" stroke="{colour}" stroke-width="2"/>
 <text x="{x}" y="{}" text-anchor="middle">{name} = {function}(·)</text>
-<text x="{x}" y="{}" text-anchor="middle" font-weight="bold">{mean:.2}</text>"##,
+<text x="{x}" y="{}" text-anchor="middle" font-weight="bold">{prefix}{shown_value:.2}</text>"##,
             x - 40.0,
             GATE_Y - 24.0,
             GATE_Y - 4.0,
@@ -143,7 +147,7 @@ pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
     let mostly = stats.mostly_saturated(0.5);
     let _ = writeln!(
         s,
-        r#"<text x="20" y="482" font-size="13">Measured over {} samples x {} steps, {} units:</text>"#,
+        r#"<text x="20" y="482" font-size="13">Measured over {} samples x {} steps, {} units (each box filled as deep as its number):</text>"#,
         stats.samples,
         stats.steps,
         stats.units()
@@ -206,12 +210,12 @@ mod tests {
         let svg = gate_diagram(&stats, "a <toy> & its gates");
         let text = svg.as_str();
         assert!(text.contains("a &lt;toy&gt; &amp; its gates"));
-        assert!(text.contains(">0.75<") && text.contains(">0.00<") && !text.contains("-0.00"));
+        assert!(text.contains(">0.75<") && text.contains(">|g| 0.60<") && !text.contains("-0.00"));
         assert!(
             text.contains("mean 0.75 · below 0.1 0% of the time · above 0.9 80% · 2 of 2 units beyond"),
             "{text}"
         );
-        assert!(text.contains("over 200 samples x 10 steps, 2 units"));
+        assert!(text.contains("over 200 samples x 10 steps, 2 units ("));
         assert!(text.contains("mean 0.00 (mean size |g| 0.60)"), "{text}");
         let png = svg.to_png().unwrap();
         assert_eq!(&png[..4], b"\x89PNG");
