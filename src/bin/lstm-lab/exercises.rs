@@ -50,8 +50,8 @@ enum ExercisesAction {
         #[arg(long)]
         jobs: Option<usize>,
     },
-    /// Redraw every chart and summary.md from the saved answers, without training (after a
-    /// change to the plotting code).
+    /// Rewrite every answer's text, its charts and summary.md from the saved arms, without
+    /// training (after a change to the plotting or the wording code).
     Charts {
         /// The folder holding exercises/<id>.json.
         #[arg(long, default_value = "results")]
@@ -133,11 +133,16 @@ fn exercises(only: &[Exercise], seeds: Option<u64>, jobs: Option<usize>, out: &P
     write_exercises(&answers, out)
 }
 
-/// Rewrites every saved answer's charts and summary.md from `dir/exercises/*.json`.
+/// Rewrites every saved answer's text, its charts and summary.md from the arms saved in
+/// `dir/exercises/*.json`.
 fn redraw_exercises(dir: &Path) -> Result<()> {
     let answers = Exercise::ALL
         .iter()
-        .map(|&e| Answer::load(dir, e.id()))
+        .map(|&e| {
+            let mut answer = Answer::load(dir, e.id())?;
+            answer.reword()?;
+            Ok(answer)
+        })
         .collect::<Result<Vec<_>>>()?;
     write_exercises(&answers, dir)
 }

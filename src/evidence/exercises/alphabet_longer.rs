@@ -84,7 +84,7 @@ mod tests {
             .iter()
             .map(|(_, a)| match a {
                 ArmRun::Lstm(c) => c.epochs(),
-                ArmRun::Logistic(_) | ArmRun::Mlp(_) => 0,
+                ArmRun::Logistic(_) | ArmRun::Mlp(_) | ArmRun::SimpleRnn(_) => 0,
             })
             .collect();
         assert_eq!(epochs, [500, 500, 500, 2000, 2000, 2000, 5000, 5000, 5000]);

@@ -107,6 +107,16 @@ impl Arm {
     /// When the training accuracy reached [`REACHED`]%: the median epoch over the seeds that
     /// did, and how many did.
     pub fn reach_in_words(&self) -> String {
+        self.reach_in(|epoch| format!("epoch {epoch}"))
+    }
+
+    /// [`Self::reach_in_words`] counted in examples seen, for arms whose every epoch is one
+    /// fresh batch (where "epoch" would mislead).
+    pub fn reach_in_examples(&self) -> String {
+        self.reach_in(|epoch| format!("{} examples", epoch * self.samples_per_epoch))
+    }
+
+    fn reach_in(&self, when: impl Fn(usize) -> String) -> String {
         let mut reached: Vec<usize> = self.epochs_to_reach.iter().flatten().copied().collect();
         if reached.is_empty() {
             return format!("never {REACHED}% in training");
@@ -114,7 +124,7 @@ impl Arm {
         reached.sort_unstable();
         let median = reached[reached.len() / 2];
         let n = self.epochs_to_reach.len();
-        format!("{REACHED}% by epoch {median} on {} of {n} seeds", reached.len())
+        format!("{REACHED}% by {} on {} of {n} seeds", when(median), reached.len())
     }
 }
 
@@ -134,6 +144,21 @@ impl<'a> Arms<'a> {
     /// Every arm, in order.
     pub fn iter(&self) -> std::slice::Iter<'a, Arm> {
         self.0.iter()
+    }
+
+    /// The arms whose mean is at least [`REACHED`]%: `none` when there is no such arm, else
+    /// `some` then their names.
+    pub(crate) fn reaching_in_words(&self, none: &str, some: &str) -> String {
+        let names: Vec<&str> = self
+            .iter()
+            .filter(|a| a.mean >= REACHED)
+            .map(|a| a.name.as_str())
+            .collect();
+        if names.is_empty() {
+            none.to_string()
+        } else {
+            format!("{some}{}", names.join(", "))
+        }
     }
 }
 
@@ -259,6 +284,13 @@ impl Answer {
     /// The exercise that made this answer.
     fn exercise(&self) -> Result<Exercise> {
         self.id.parse()
+    }
+
+    /// Writes [`Self::answer`] again from the saved arms and series, as a fresh run would
+    /// (after a change to the wording code; the numbers are the saved ones).
+    pub fn reword(&mut self) -> Result<()> {
+        self.answer = self.exercise()?.get().answer(&Arms(&self.arms), &self.series)?;
+        Ok(())
     }
 
     /// Every chart of the answer, with the name of its file (`results/exercises/<name>.svg`):

@@ -19,9 +19,11 @@ mod answer;
 
 pub use answer::{Answer, Arm, Arms, REACHED};
 
+use crate::config::ParamGuard;
 use crate::error::{Error, Result};
 use crate::parallel::parallel_map;
 use crate::plot::Series;
+use crate::tutorials::vanilla_index::VanillaIndexConfig;
 use crate::tutorials::{Experiment, Outcome, RunOptions, Tutorial};
 use burn::tensor::Device;
 
@@ -75,6 +77,9 @@ pub enum ArmRun {
     /// An MLP (Dense-ReLU-Dense, Keras's Adam) on an experiment's flattened windows
     /// ([`crate::baseline::mlp`]).
     Mlp(Experiment),
+    /// Keras's `SimpleRNN` in place of the LSTM, on vanilla-index's task as the config sets
+    /// it, trained as that config trains its LSTM.
+    SimpleRnn(VanillaIndexConfig),
 }
 
 impl ArmRun {
@@ -88,6 +93,9 @@ impl ArmRun {
             ArmRun::Lstm(config) => config.run(&RunOptions::new(seed), device),
             ArmRun::Logistic(experiment) => crate::baseline::logistic(*experiment, seed),
             ArmRun::Mlp(experiment) => crate::baseline::mlp(*experiment, seed),
+            ArmRun::SimpleRnn(config) => {
+                crate::experiments::simple_rnn::train(&config.clone().check()?, seed, device)
+            }
         }
     }
 
@@ -114,6 +122,14 @@ impl ArmRun {
                 e.config().epochs(),
                 e.config().samples_per_epoch(),
             ),
+            ArmRun::SimpleRnn(config) => {
+                let mut json = config.to_json()?;
+                json["model"] = serde_json::json!(format!(
+                    "SimpleRNN({}) -> Dense({}, softmax), Keras's initialisers and Adam, Burn's autodiff",
+                    config.units, config.n_features
+                ));
+                (json, config.fits, config.examples_per_fit)
+            }
         })
     }
 }
@@ -143,6 +159,7 @@ questions! {
     echo_longer::EchoLonger,
     echo_topologies::EchoTopologies,
     vanilla_index_reach::VanillaIndexReach,
+    vanilla_index_rnn::VanillaIndexRnn,
     alphabet_longer::AlphabetLonger,
     alphabet_stateful::AlphabetStateful,
     linfa_baseline::LinfaBaseline,

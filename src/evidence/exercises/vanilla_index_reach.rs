@@ -132,12 +132,7 @@ impl Question for VanillaIndexReach {
         };
         let scores: Vec<String> = arms
             .iter()
-            .map(|a| format!("{} {:.2}% ({})", a.name, a.mean, a.reach_in_words()))
-            .collect();
-        let learned: Vec<&str> = arms
-            .iter()
-            .filter(|a| a.mean >= REACHED)
-            .map(|a| a.name.as_str())
+            .map(|a| format!("{} {:.2}% ({})", a.name, a.mean, a.reach_in_examples()))
             .collect();
         Ok(format!(
             "After {examples} fresh examples (batches of {REACH_BATCH}), accuracy over 1000 \
@@ -149,11 +144,10 @@ impl Question for VanillaIndexReach {
             share(IN_ORDER, in_order),
             share(IN_ORDER, reversed),
             share(FORGET, in_order),
-            if learned.is_empty() {
-                format!("none of them reaches {REACHED}% in this budget")
-            } else {
-                format!("learned ({REACHED}% or more): {}", learned.join(", "))
-            }
+            arms.reaching_in_words(
+                &format!("none of them reaches {REACHED}% in this budget"),
+                &format!("learned ({REACHED}% or more): ")
+            )
         ))
     }
 

@@ -265,6 +265,8 @@ impl Kernel<'_> {
                 terms::<R, V, true>(&mut acc, first..k, (rows, lhs.cs), (columns, rhs.rs), &masks);
             }
         }
+        // Columns of vector `v + w` that exist in dst (a padded rhs says nothing about dst).
+        let in_dst = |w: usize| (n - 8 * (v + w)).min(8);
         for (r, row) in acc.iter().enumerate() {
             for (w, x) in row.iter().enumerate() {
                 let value = if order == Order::Sum && accumulate {
@@ -272,7 +274,19 @@ impl Kernel<'_> {
                 } else {
                     *x
                 };
-                unsafe { _mm256_maskstore_ps(at(r, w), masks[w], value) };
+                // A whole vector is stored plainly, a partial one through a buffer: AMD's cores
+                // microcode `vmaskmovps` stores (Zen 4: one every dozen cycles or so). Where a
+                // value goes changes no bit of it.
+                let columns = in_dst(w);
+                if columns == 8 {
+                    unsafe { _mm256_storeu_ps(at(r, w), value) };
+                } else {
+                    let mut lanes = [0.0f32; 8];
+                    unsafe {
+                        _mm256_storeu_ps(lanes.as_mut_ptr(), value);
+                        std::ptr::copy_nonoverlapping(lanes.as_ptr(), at(r, w), columns);
+                    }
+                }
             }
         }
     }

@@ -390,7 +390,7 @@ impl FusedStep {
         );
 
         // The loss, the correct rows, and the logits' gradient in place of the logits.
-        zeroed(&mut self.probs, k);
+        zeroed(&mut self.probs, 2 * k); // softmax_loss's scratch
         let (mut loss_sum, mut correct) = (0.0f32, 0.0f32);
         for (z, y) in self.logits.chunks_exact_mut(k).zip(y.chunks_exact(k)) {
             correct += f32::from(u8::from(first_max(z) == first_max(y)));

@@ -217,7 +217,7 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 17))
             .margin(12)
-            .x_label_area_size(35)
+            .x_label_area_size(52)
             .y_label_area_size(55)
             .build_cartesian_2d(-0.5f64..n as f64 - 0.5, lo..hi)
             .map_err(plot_error)?;
@@ -241,6 +241,13 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
                 }
             })
             .y_desc("percent")
+            // The key below the axis, where no dot can sit under it.
+            .x_desc(match reported {
+                Some(r) => {
+                    format!("each dot one seed · black bar: median · dashed line: the tutorial's {r:.2}%")
+                }
+                None => "each dot one seed · black bar: median".to_string(),
+            })
             .light_line_style(WHITE)
             .draw()
             .map_err(plot_error)?;
@@ -252,9 +259,7 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
                     4,
                     RGBColor(90, 90, 90).stroke_width(2),
                 ))
-                .map_err(plot_error)?
-                .label(format!("tutorial: {r:.2}%"))
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(90, 90, 90)));
+                .map_err(plot_error)?;
         }
         let colors = [CURVE, VALIDATION, THIRD];
         for (g, (_, values)) in groups.iter().enumerate() {
@@ -302,7 +307,6 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
                     .map_err(plot_error)?;
             }
         }
-        series_labels(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))

@@ -1,6 +1,6 @@
 //! The LSTM cell drawn in the manner of Olah's "Understanding LSTM Networks": the cell state
-//! running along the top, the four gates reading `[h_{t-1}, x_t]` along the bottom, each gate
-//! annotated with what a trained layer measured ([`GateStats`]).
+//! running along the top, the three gates and the candidate reading `[h_{t-1}, x_t]` along the
+//! bottom, each annotated with what a trained layer measured ([`GateStats`]), or bare.
 //!
 //! Hand-written SVG (no chart axes to draw): boxes, lines, circles and text at fixed places.
 
@@ -10,7 +10,9 @@ use std::fmt::Write;
 
 /// Where things sit (SVG units).
 const WIDTH: f64 = 820.0;
-const HEIGHT: f64 = 590.0;
+const HEIGHT: f64 = 610.0;
+/// The height without the measured lines below the cell.
+const BARE_HEIGHT: f64 = 470.0;
 const CELL_Y: f64 = 100.0; // the cell-state line
 const BUS_Y: f64 = 360.0; // [h_{t-1}, x_t]
 const GATE_Y: f64 = 280.0; // centres of the gate boxes
@@ -27,15 +29,22 @@ const BOXES: [(&str, &str, f64, &str); 4] = [
 ];
 const SQUASH_X: f64 = 650.0; // tanh(c) and the output product
 
-/// One LSTM step as a diagram, its gates (in the order `[i, f, g, o]` of [`GateStats`])
-/// annotated with their measured mean activation (each box filled as deep as it; the signed
-/// candidate `g` labelled with, and filled as deep as, its mean size `|g|`), and, below, how often each gate was nearly shut
-/// or nearly open over `stats.samples` samples x `stats.steps` steps.
-pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
+/// One LSTM step as a diagram. With `stats`, its gates (in the order `[i, f, g, o]` of
+/// [`GateStats`]) are annotated with their measured mean activation (each box filled as deep as
+/// it; the signed candidate `g` labelled with, and filled as deep as, its mean size `|g|`), and,
+/// below, how often each gate was nearly shut or nearly open over `stats.samples` samples x
+/// `stats.steps` steps. Without, each box shows the range of its values.
+///
+/// ```
+/// let svg = lstm_lab::plot::gate_diagram(None, "One LSTM step");
+/// assert!(svg.as_str().contains("f = σ(·)"));
+/// ```
+pub fn gate_diagram(stats: Option<&GateStats>, title: &str) -> Svg {
+    let height = if stats.is_some() { HEIGHT } else { BARE_HEIGHT };
     let mut s = String::new();
     let _ = write!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="14">
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="14">
 <rect width="100%" height="100%" fill="white"/>
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>
 <text x="{}" y="26" text-anchor="middle" font-size="16">{}</text>
@@ -124,17 +133,18 @@ pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
     for (g, (name, function, x, colour)) in [1, 0, 2, 3].map(|k| (k, BOXES[k])) {
         // g is signed: its mean can be near 0 while it writes strongly both ways, so its box is
         // filled, and labelled, with its mean size |g| (its signed mean is in the lines below).
-        let (shown_value, prefix) = if g == 2 {
-            (stats.mean_abs[g], "|g| ")
-        } else {
-            (shown(stats.mean[g]), "")
+        let (number, depth) = match stats {
+            Some(stats) if g == 2 => (format!("|g| {:.2}", stats.mean_abs[g]), stats.mean_abs[g]),
+            Some(stats) => (format!("{:.2}", shown(stats.mean[g])), shown(stats.mean[g])),
+            None if g == 2 => ("-1 to 1".to_string(), 0.3),
+            None => ("0 to 1".to_string(), 0.3),
         };
-        let depth = shown_value.clamp(0.0, 1.0);
+        let depth = depth.clamp(0.0, 1.0);
         let _ = writeln!(
             s,
             r##"<rect x="{}" y="{}" width="80" height="48" rx="6" fill="{colour}" fill-opacity="{depth:.3}" stroke="{colour}" stroke-width="2"/>
 <text x="{x}" y="{}" text-anchor="middle">{name} = {function}(·)</text>
-<text x="{x}" y="{}" text-anchor="middle" font-weight="bold">{prefix}{shown_value:.2}</text>"##,
+<text x="{x}" y="{}" text-anchor="middle" font-weight="bold">{number}</text>"##,
             x - 40.0,
             GATE_Y - 24.0,
             GATE_Y - 4.0,
@@ -143,14 +153,22 @@ pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
     }
 
     // The measured numbers, one line per gate.
+    let Some(stats) = stats else {
+        s.push_str("</svg>\n");
+        return Svg(s);
+    };
     let saturated = stats.saturated();
     let mostly = stats.mostly_saturated(0.5);
     let _ = writeln!(
         s,
-        r#"<text x="20" y="482" font-size="13">Measured over {} samples x {} steps, {} units (each box filled as deep as its number):</text>"#,
+        r#"<text x="20" y="482" font-size="13">Measured over {} samples x {} steps, {} units; each box filled as deep as its number. Per gate: its mean,</text>"#,
         stats.samples,
         stats.steps,
         stats.units()
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="20" y="500" font-size="13">the share of the time it is nearly shut or nearly open, and the units that are one or the other on over half the steps:</text>"#,
     );
     let words = ["input", "forget", "candidate", "output"];
     for (row, g) in [1, 0, 2, 3].into_iter().enumerate() {
@@ -159,8 +177,8 @@ pub fn gate_diagram(stats: &GateStats, title: &str) -> Svg {
         let shut = if g == 2 { "-0.9" } else { "0.1" };
         let _ = writeln!(
             s,
-            r##"<text x="20" y="{}" font-size="13"><tspan fill="{colour}" font-weight="bold">{name} ({})</tspan>: mean {:.2}{} · below {shut} {:.0}% of the time · above 0.9 {:.0}% · {} of {} units beyond one or the other on over half the steps</text>"##,
-            506.0 + 22.0 * row as f64,
+            r##"<text x="20" y="{}" font-size="13"><tspan fill="{colour}" font-weight="bold">{name} ({})</tspan>: mean {:.2}{} · below {shut}: {:.0}% · above 0.9: {:.0}% · {} of {} units</text>"##,
+            526.0 + 22.0 * row as f64,
             words[g],
             shown(stats.mean[g]),
             if g == 2 {
@@ -207,17 +225,21 @@ mod tests {
             low: [vec![0.1, 0.2], vec![0.0, 0.0], vec![0.3, 0.3], vec![0.6, 0.0]],
             high: [vec![0.0, 0.0], vec![0.9, 0.7], vec![0.1, 0.1], vec![0.0, 0.2]],
         };
-        let svg = gate_diagram(&stats, "a <toy> & its gates");
+        let svg = gate_diagram(Some(&stats), "a <toy> & its gates");
         let text = svg.as_str();
         assert!(text.contains("a &lt;toy&gt; &amp; its gates"));
         assert!(text.contains(">0.75<") && text.contains(">|g| 0.60<") && !text.contains("-0.00"));
         assert!(
-            text.contains("mean 0.75 · below 0.1 0% of the time · above 0.9 80% · 2 of 2 units beyond"),
+            text.contains("mean 0.75 · below 0.1: 0% · above 0.9: 80% · 2 of 2 units<"),
             "{text}"
         );
-        assert!(text.contains("over 200 samples x 10 steps, 2 units ("));
+        assert!(text.contains("over 200 samples x 10 steps, 2 units; "));
         assert!(text.contains("mean 0.00 (mean size |g| 0.60)"), "{text}");
         let png = svg.to_png().unwrap();
         assert_eq!(&png[..4], b"\x89PNG");
+        let bare = gate_diagram(None, "one step");
+        assert!(bare.as_str().contains(">0 to 1<") && bare.as_str().contains(">-1 to 1<"));
+        assert!(!bare.as_str().contains("Measured") && !bare.as_str().contains("0.75"));
+        assert_eq!(&bare.to_png().unwrap()[..4], b"\x89PNG");
     }
 }
