@@ -21,14 +21,20 @@ pub const REACH_FORGET_BIAS: f32 = 5.0;
 const IN_ORDER: &str = "50 steps, in order";
 const FORGET: &str = "50 steps, forget";
 
-/// The arms: the tutorial's task trained on many fresh examples, then one change at a time.
-fn arms() -> Vec<(String, VanillaIndexConfig)> {
-    let base = VanillaIndexConfig {
+/// The tutorial's task as the arms train it: `REACH_FITS` fresh batches of `REACH_BATCH`,
+/// scored on 1000 new examples.
+pub(super) fn reach_base() -> VanillaIndexConfig {
+    VanillaIndexConfig {
         fits: REACH_FITS,
         examples_per_fit: REACH_BATCH,
         eval_examples: 1000,
         ..Default::default()
-    };
+    }
+}
+
+/// The arms: the tutorial's task trained on many fresh examples, then one change at a time.
+pub(super) fn arms() -> Vec<(String, VanillaIndexConfig)> {
+    let base = reach_base();
     let mut arms = vec![
         (format!("{IN_ORDER} (the tutorial's task)"), base.clone()),
         (

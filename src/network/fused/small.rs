@@ -216,8 +216,10 @@ impl Kernel<'_> {
             ..
         } = *self;
         // Lanes of vector `v + w` that hold a column of dst.
+        // Columns of vector `v + w` that exist in dst (a padded rhs says nothing about dst).
+        let in_dst = |w: usize| (n - 8 * (v + w)).min(8);
         let mask = |w: usize| {
-            let left = (n - 8 * (v + w)).min(8) as i32;
+            let left = in_dst(w) as i32;
             _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
         };
         let masks: [__m256i; V] = std::array::from_fn(mask);
@@ -265,8 +267,6 @@ impl Kernel<'_> {
                 terms::<R, V, true>(&mut acc, first..k, (rows, lhs.cs), (columns, rhs.rs), &masks);
             }
         }
-        // Columns of vector `v + w` that exist in dst (a padded rhs says nothing about dst).
-        let in_dst = |w: usize| (n - 8 * (v + w)).min(8);
         for (r, row) in acc.iter().enumerate() {
             for (w, x) in row.iter().enumerate() {
                 let value = if order == Order::Sum && accumulate {
