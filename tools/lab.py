@@ -138,12 +138,32 @@ def message(session, code):
     }
 
 
+RECONNECTS = 3
+
+
+def server_log_tail(lab, lines=25):
+    """The last `lines` lines of the server's log, indented, for a report."""
+    text = lab.log_path.read_text(errors="replace") if lab.log_path.exists() else ""
+    return "\n".join("    | " + line for line in text.splitlines()[-lines:])
+
+
+async def connect(lab, kernel_id, session):
+    """The kernel's websocket for `session`. Naming the session lets the server keep what the
+    kernel sends while no socket is open and replay it on the next connection, as it does for a
+    browser that reconnects."""
+    url = lab.url(f"/api/kernels/{kernel_id}/channels?session_id={session}&token={lab.token}")
+    return await websocket_connect(url.replace("http", "ws", 1))
+
+
 async def run_cells(lab, kernel_id, cells):
-    """Runs each code cell through the kernel's websocket; returns the problems found."""
-    url = lab.url(f"/api/kernels/{kernel_id}/channels?token={lab.token}").replace("http", "ws", 1)
-    ws = await websocket_connect(url)
+    """Runs each code cell through the kernel's websocket; returns the problems found.
+
+    A socket the server closes is reopened on the same session, up to RECONNECTS times in all,
+    the way JupyterLab's page reconnects; each time the server's log is shown, so that the
+    reason is on record."""
     session = uuid.uuid4().hex
-    problems = []
+    ws = await connect(lab, kernel_id, session)
+    problems, reconnects = [], 0
     for index, cell in cells:
         request = message(session, cell.source)
         await ws.write_message(json.dumps(request))
@@ -153,7 +173,17 @@ async def run_cells(lab, kernel_id, cells):
         while reply is None or not idle:
             raw = await asyncio.wait_for(ws.read_message(), timeout=CELL_TIMEOUT_S)
             if raw is None:
-                raise SystemExit(f"cell {index}: the kernel's websocket closed")
+                reconnects += 1
+                print(f"  cell {index}: the server closed the kernel's websocket after "
+                      f"{time.monotonic() - start:.0f} s (code {ws.close_code}, "
+                      f"reason {ws.close_reason!r}); the server's log ends:\n"
+                      f"{server_log_tail(lab)}")
+                if reconnects > RECONNECTS:
+                    raise SystemExit(f"cell {index}: the kernel's websocket closed "
+                                     f"{reconnects} times")
+                ws = await connect(lab, kernel_id, session)
+                print(f"  cell {index}: reconnected ({reconnects} of {RECONNECTS})")
+                continue
             msg = json.loads(raw)
             if msg.get("parent_header", {}).get("msg_id") != request["header"]["msg_id"]:
                 continue
@@ -284,6 +314,7 @@ def test(path):
     finally:
         lab.stop()
     if problems:
+        print(f"the server's log ends:\n{server_log_tail(lab)}")
         print(f"FAILED {path.name} through jupyter lab:")
         for p in problems:
             print(f"  - {p}")
