@@ -195,9 +195,17 @@ def warm():
     done = threading.Event()
     start = time.time()
 
+    def count_crates():
+        # Cargo's scratch folders come and go under the glob; a vanished one is skipped.
+        try:
+            return sum(1 for _ in build.glob("**/deps/*.rlib"))
+        except OSError:
+            return None
+
     def progress():
+        crates = 0
         while not done.wait(15):
-            crates = sum(1 for _ in build.glob("**/deps/*.rlib"))
+            crates = count_crates() or crates
             print(f"  building lstm_lab for the notebooks: {time.time() - start:.0f} s, "
                   f"{crates} crates compiled so far", flush=True)
 

@@ -19,8 +19,9 @@ impl Question for AlphabetLonger {
 
     fn question(&self) -> &'static str {
         "Tutorial 003 prints 86.96% for the feature window beside 100% for the time-step \
-         framings, which reads as a poorer framing, but its loss is still falling at \
-         epoch 500. Trained to 2000 and 5000 epochs, do the three framings still differ?"
+         framings, which reads as a poorer framing; at epoch 500 its training loss is the \
+         highest of the three, and still falling. Trained to 2000 and 5000 epochs, do the \
+         three framings still differ on their training windows?"
     }
 
     fn arms(&self) -> Vec<(String, ArmRun)> {
@@ -62,8 +63,10 @@ impl Question for AlphabetLonger {
             at(EPOCHS[1]),
             at(EPOCHS[2]),
             if last >= 99.0 {
-                "with longer training the feature window learns the alphabet too, so its \
-                 86.96% was under-training, not a poorer framing"
+                "with longer training the feature window names every training window too, so \
+                 its 86.96% came from stopping at 500 epochs: it memorises the windows more \
+                 slowly (every score is on the training windows; how it does on a window it \
+                 never saw is not measured)"
             } else if last > first + 1.0 {
                 "longer training closes part of the feature window's gap, but not all of it"
             } else {

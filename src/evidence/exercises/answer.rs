@@ -286,10 +286,12 @@ impl Answer {
         self.id.parse()
     }
 
-    /// Writes [`Self::answer`] again from the saved arms and series, as a fresh run would
-    /// (after a change to the wording code; the numbers are the saved ones).
+    /// Writes [`Self::question`] and [`Self::answer`] again from the saved arms and series, as a
+    /// fresh run would (after a change to the wording code; the numbers are the saved ones).
     pub fn reword(&mut self) -> Result<()> {
-        self.answer = self.exercise()?.get().answer(&Arms(&self.arms), &self.series)?;
+        let question = self.exercise()?.get();
+        self.question = question.question().to_string();
+        self.answer = question.answer(&Arms(&self.arms), &self.series)?;
         Ok(())
     }
 

@@ -17,8 +17,8 @@ impl Question for RandintStateless {
     }
 
     fn question(&self) -> &'static str {
-        "Tutorial 000 echoes the value one step back with a stateful LSTM, but that value \
-         is inside each sample's 5-step window. Does the model need the state it carries? \
+        "Tutorial 000 echoes the value one step back with a stateful LSTM whose samples \
+         are 5-step windows. Does the model need the state it carries? \
          The same model, stateless and with shuffled batches, against the original."
     }
 

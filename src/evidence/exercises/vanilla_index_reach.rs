@@ -70,9 +70,9 @@ impl Question for VanillaIndexReach {
     }
 
     fn question(&self) -> &'static str {
-        "Tutorial 001's LSTM does not learn the value at index 2 of 50, even from many \
-         examples: the answer is read 47 steps after the value. Trained on fresh batches \
-         of 32, which changes make it learnable: the sequence reversed (index 2 then 2 \
+        "Tutorial 001's LSTM must answer with the value at index 2 of 50, 47 steps after \
+         reading it, and ten examples teach it nothing. Trained on fresh batches of 32, \
+         does it learn the task, and which changes make it learnable: the sequence reversed (index 2 then 2 \
          steps before the answer), shorter sequences (10, 20, 30 steps), or a larger \
          forget-gate bias? And how much of the loss's gradient reaches each input step?"
     }

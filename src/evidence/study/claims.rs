@@ -333,9 +333,14 @@ fn framework_words(
         (DoesNotHold, DoesNotHold, _) => {
             format!("It holds in neither lstm-lab nor Keras; PyTorch: {torch_words}.")
         }
+        (o, k, t) if o == k && t == Some(o) => format!(
+            "It is {} in lstm-lab, in Keras and in PyTorch alike: more seeds are needed before \
+             it can be said whether it depends on the framework.",
+            o.words()
+        ),
         (o, k, _) if o == k => format!(
-            "It is {} in lstm-lab and in Keras: more seeds are needed before the framework can \
-             be judged; PyTorch: {torch_words}.",
+            "It is {} in lstm-lab and in Keras (PyTorch: {torch_words}): more seeds are needed \
+             before it can be said whether it depends on the framework.",
             o.words()
         ),
         _ => {
@@ -367,6 +372,11 @@ mod tests {
         assert!(say(Holds, Some(Holds), Some(NotSettled)).contains("PyTorch: not settled"));
         assert!(say(Holds, None, Some(Holds)).contains("No Keras runs"));
         assert!(say(NotSettled, Some(Holds), Some(Holds)).contains("more seeds are needed"));
+        assert!(
+            say(NotSettled, Some(NotSettled), Some(NotSettled))
+                .contains("not settled in lstm-lab, in Keras and in PyTorch alike")
+        );
+        assert!(say(NotSettled, Some(NotSettled), Some(Holds)).contains("(PyTorch: holds)"));
         assert!(say(DoesNotHold, Some(Holds), None).contains("the port and Keras disagree"));
         assert!(say(DoesNotHold, Some(DoesNotHold), Some(Holds)).contains("hold it back"));
         let typical = |o, k, t| framework_words(Some(ClaimKind::Typical), o, k, t);

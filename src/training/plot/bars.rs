@@ -23,16 +23,26 @@ pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&st
         });
     }
     let n = bars.len();
+    let grey = RGBColor(160, 160, 160);
     let mut svg = String::new();
     {
-        let height = (n * 44 + 110) as u32;
+        let height = (n * 44 + 136) as u32;
         let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
         root.fill(&WHITE).map_err(plot_error)?;
+        let root = root.titled(title, ("sans-serif", 18)).map_err(plot_error)?;
+        // The legend in a strip of its own under the title, so the axis can stop at 100%.
+        let (strip, root) = root.split_vertically(26);
+        let mut entries = Vec::new();
+        if bars.iter().any(|b| b.1.is_some()) {
+            entries.push((names[0].to_string(), Mark::Block(grey.to_rgba())));
+        }
+        entries.push((names[1].to_string(), Mark::Block(CURVE.to_rgba())));
+        draw_legend(&strip, &entries, true)?;
         // Bar pair `i` is centred on y = n - 1 - i (the first at the top), so that the integer
-        // ticks carry the labels; the empty band right of 100% holds the legend.
+        // ticks carry the labels.
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18))
             .margin(10)
+            .margin_right(24)
             .x_label_area_size(40)
             .y_label_area_size(
                 bars.iter()
@@ -41,7 +51,7 @@ pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&st
                     .unwrap_or(0)
                     .max(190),
             )
-            .build_cartesian_2d(0f64..128f64, -0.5f64..n as f64 - 0.5)
+            .build_cartesian_2d(0f64..100f64, -0.5f64..n as f64 - 0.5)
             .map_err(plot_error)?;
         let labels: Vec<&str> = bars.iter().map(|b| b.0.as_str()).collect();
         chart
@@ -50,44 +60,29 @@ pub fn paired_bars(bars: &[(String, Option<f64>, f64)], title: &str, names: [&st
             .y_labels(n)
             .y_label_formatter(&|y| row_label(&labels, *y))
             .y_label_style(("sans-serif", 14))
-            .x_labels(8)
-            .x_label_formatter(&|x| {
-                if *x <= 100.0 {
-                    format!("{x:.0}")
-                } else {
-                    String::new()
-                }
-            })
+            .x_labels(11)
+            .x_label_formatter(&|x| format!("{x:.0}"))
             .x_desc("accuracy (%)")
             .draw()
             .map_err(plot_error)?;
-        let grey = RGBColor(160, 160, 160);
         let bar = |i: usize, from: f64, to: f64, value: f64, color: RGBColor| {
             let y = (n - 1 - i) as f64;
             Rectangle::new([(0.0, y + from), (value, y + to)], color.filled())
         };
-        let greys = chart
+        chart
             .draw_series(
                 bars.iter()
                     .enumerate()
                     .filter_map(|(i, b)| b.1.map(|v| bar(i, 0.02, 0.38, v, grey))),
             )
             .map_err(plot_error)?;
-        if bars.iter().any(|b| b.1.is_some()) {
-            greys
-                .label(names[0])
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], grey.filled()));
-        }
         chart
             .draw_series(
                 bars.iter()
                     .enumerate()
                     .map(|(i, b)| bar(i, -0.38, -0.02, b.2, CURVE)),
             )
-            .map_err(plot_error)?
-            .label(names[1])
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], CURVE.filled()));
-        series_labels(&mut chart, SeriesLabelPosition::UpperRight)?;
+            .map_err(plot_error)?;
         root.present().map_err(plot_error)?;
     }
     Ok(Svg(svg))
@@ -208,7 +203,15 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
     let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.08).max(1.0);
-    let (lo, hi) = ((lo - pad).max(0.0), (hi + pad).min(100.0 + pad));
+    // A percentage axis stops at 100% (a dot at 100% sits on its top edge).
+    let (lo, hi) = (
+        (lo - pad).max(0.0),
+        if hi <= 100.0 {
+            (hi + pad).min(100.0)
+        } else {
+            hi + pad
+        },
+    );
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 380)).into_drawing_area();

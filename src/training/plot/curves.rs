@@ -218,6 +218,9 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
         let mut builder = ChartBuilder::on(&plot_area);
         builder.margin(12).x_label_area_size(40).y_label_area_size(65);
         let color = |i: usize| PALETTE[i % PALETTE.len()];
+        // Earlier lines drawn wider, so a line that runs on top of another (two arms both at
+        // 100%) leaves the one under it showing as a border.
+        let width = |i: usize| 2 + (series.len() - 1 - i).min(3) as u32;
         // Whole-number x (time steps, epochs) over a short span: a tick on every one, none between.
         let whole_x = points().all(|p| p.0.fract() == 0.0) && x1 - x0 <= 30.0;
         let x_ticks = if whole_x { (x1 - x0) as usize + 1 } else { 10 };
@@ -238,7 +241,7 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
                     chart
                         .draw_series(LineSeries::new(
                             s.points.iter().copied().filter(|p| shown(p.1)),
-                            color(i).stroke_width(2),
+                            color(i).stroke_width(width(i)),
                         ))
                         .map_err(plot_error)?;
                 }
@@ -256,8 +259,14 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
             draw_lines!(chart);
         } else {
             let pad = ((y1 - y0) * 0.05).max(1e-9);
+            // A percentage axis stops at 0% and 100%.
+            let (low, high) = if y_desc.contains("(%)") && y0 >= 0.0 && y1 <= 100.0 {
+                ((y0 - pad).max(0.0), (y1 + pad).min(100.0))
+            } else {
+                (y0 - pad, y1 + pad)
+            };
             let mut chart = builder
-                .build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad))
+                .build_cartesian_2d(x0..x1, low..high)
                 .map_err(plot_error)?;
             draw_lines!(chart);
         }

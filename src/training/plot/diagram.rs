@@ -30,8 +30,9 @@ const BOXES: [(&str, &str, f64, &str); 4] = [
 const SQUASH_X: f64 = 650.0; // tanh(c) and the output product
 
 /// One LSTM step as a diagram. With `stats`, its gates (in the order `[i, f, g, o]` of
-/// [`GateStats`]) are annotated with their measured mean activation (each box filled as deep as
-/// it; the signed candidate `g` labelled with, and filled as deep as, its mean size `|g|`), and,
+/// [`GateStats`]) are annotated with their measured mean activation (each box filled from the left as far as
+/// it, like a gauge; the signed candidate `g` labelled with, and filled as far as, its mean size
+/// `|g|`), and,
 /// below, how often each gate was nearly shut or nearly open over `stats.samples` samples x
 /// `stats.steps` steps. Without, each box shows the range of its values.
 ///
@@ -129,7 +130,8 @@ pub fn gate_diagram(stats: Option<&GateStats>, title: &str) -> Svg {
     );
     label(&mut s, 800.0, OUT_Y - 10.0, "end", "h(t)");
 
-    // The gates, each filled as deep as its mean activation (for g, as deep as its mean's size).
+    // The gates, each filled from the left as far as its mean activation (for g, its mean's
+    // size), a gauge under the box's words; bare, a third of the way.
     for (g, (name, function, x, colour)) in [1, 0, 2, 3].map(|k| (k, BOXES[k])) {
         // g is signed: its mean can be near 0 while it writes strongly both ways, so its box is
         // filled, and labelled, with its mean size |g| (its signed mean is in the lines below).
@@ -142,13 +144,16 @@ pub fn gate_diagram(stats: Option<&GateStats>, title: &str) -> Svg {
         let depth = depth.clamp(0.0, 1.0);
         let _ = writeln!(
             s,
-            r##"<rect x="{}" y="{}" width="80" height="48" rx="6" fill="{colour}" fill-opacity="{depth:.3}" stroke="{colour}" stroke-width="2"/>
+            r##"<rect x="{left}" y="{top}" width="80" height="48" rx="6" fill="white"/>
+<rect x="{left}" y="{top}" width="{:.1}" height="48" fill="{colour}" fill-opacity="0.35"/>
+<rect x="{left}" y="{top}" width="80" height="48" rx="6" fill="none" stroke="{colour}" stroke-width="2"/>
 <text x="{x}" y="{}" text-anchor="middle">{name} = {function}(·)</text>
 <text x="{x}" y="{}" text-anchor="middle" font-weight="bold">{number}</text>"##,
-            x - 40.0,
-            GATE_Y - 24.0,
+            80.0 * depth,
             GATE_Y - 4.0,
             GATE_Y + 16.0,
+            left = x - 40.0,
+            top = GATE_Y - 24.0,
         );
     }
 
@@ -161,7 +166,7 @@ pub fn gate_diagram(stats: Option<&GateStats>, title: &str) -> Svg {
     let mostly = stats.mostly_saturated(0.5);
     let _ = writeln!(
         s,
-        r#"<text x="20" y="482" font-size="13">Measured over {} samples x {} steps, {} units; each box filled as deep as its number. Per gate: its mean,</text>"#,
+        r#"<text x="20" y="482" font-size="13">Measured over {} samples x {} steps, {} units; each box filled, left to right, to its number. Per gate: its mean,</text>"#,
         stats.samples,
         stats.steps,
         stats.units()

@@ -92,20 +92,6 @@ pub(super) fn draw_legend(
     Ok(())
 }
 
-/// The series labels of `chart` in a white box with a border, at `position` inside the plot.
-pub(super) fn series_labels<'a, CT: plotters::coord::CoordTranslate>(
-    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
-    position: SeriesLabelPosition,
-) -> Result<()> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-        .map_err(plot_error)
-}
-
 /// A tick label without needless decimals: `600k`, `2000`, `0.5`.
 pub(super) fn tick(v: f64) -> String {
     if v.abs() >= 10_000.0 && (v / 1000.0).fract() == 0.0 {
@@ -118,8 +104,9 @@ pub(super) fn tick(v: f64) -> String {
 }
 
 /// Ticks for a log axis from `low` to `high`: the values `m * 10^k` inside it, with `m` from 1 to
-/// 9 on a narrow axis, from {1, 2, 5} on a wider one and 1 alone on a wide one, so that a narrow
-/// range (a loss between 1.4 and 3.6) still gets labels and a wide one is not crowded.
+/// 9 on a narrow axis (and the halves between them where that gives fewer than four), from
+/// {1, 2, 5} on a wider one and 1 alone on a wide one, so that a narrow range (a loss between
+/// 1.4 and 3.6) still gets labels and a wide one is not crowded.
 pub(super) fn log_ticks(low: f64, high: f64) -> Vec<f64> {
     if !(low > 0.0 && high > low) {
         return Vec::new();
@@ -133,6 +120,11 @@ pub(super) fn log_ticks(low: f64, high: f64) -> Vec<f64> {
             .collect()
     };
     let all = within(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+    if all.len() < 4 {
+        // Narrower still (a loss between 1.4 and 3.6): halves too.
+        let halves: Vec<f64> = (2..20).map(|k| f64::from(k) / 2.0).collect();
+        return within(&halves);
+    }
     if all.len() <= 9 {
         return all;
     }
@@ -186,7 +178,7 @@ mod tests {
 
     #[test]
     fn log_ticks_label_narrow_and_wide_ranges() {
-        assert_eq!(log_ticks(1.4, 3.6), vec![2.0, 3.0]);
+        assert_eq!(log_ticks(1.4, 3.6), vec![1.5, 2.0, 2.5, 3.0, 3.5]);
         assert_eq!(log_ticks(0.01, 5.0), vec![0.01, 0.1, 1.0]);
         assert_eq!(log_ticks(0.5, 5.0), vec![0.5, 1.0, 2.0, 5.0]);
         assert_eq!(log_ticks(0.15, 0.95).len(), 8);
