@@ -1,7 +1,7 @@
 //! Every `evcxr_display` method: how a notebook shows the crate's values (see the module docs
 //! of [`crate::notebook`]). Charts are shown as a PNG and as the SVG; numbers as tables.
 
-use crate::evcxr::{emit, html_table, show_table, text_table};
+use crate::evcxr::{emit, escape, html_table, show_table, text_table};
 use crate::exercises::Answer;
 use crate::metrics::Confusion;
 use crate::plot::{Svg, confusion_heatmap, history_chart};
@@ -199,7 +199,8 @@ impl Study {
 }
 
 impl Answer {
-    /// Notebook display (evcxr): the markdown table as HTML rows.
+    /// Notebook display (evcxr): the table of arms as HTML rows, folded under a summary line, so
+    /// that a notebook can show it below the exercise it answers without giving it away.
     pub fn evcxr_display(&self) {
         let rows: Vec<Vec<String>> = self
             .arms
@@ -215,6 +216,16 @@ impl Answer {
                 ]
             })
             .collect();
-        show_table(&["arm", "epochs", "seeds", "mean", "range", "train s"], &rows);
+        let header = ["arm", "epochs", "seeds", "mean", "range", "train s"];
+        emit("text/plain", &text_table(&header, &rows));
+        emit(
+            "text/html",
+            &format!(
+                "<details><summary><b>Measured</b>: <code>{}</code>, every arm (predict first, \
+                 then open)</summary>\n{}\n</details>",
+                escape(&self.id),
+                html_table(&header, &rows)
+            ),
+        );
     }
 }
