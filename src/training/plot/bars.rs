@@ -203,15 +203,7 @@ pub fn strip_chart(title: &str, groups: &[(&str, &[f64])], reported: Option<f64>
     let lo = all.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let pad = ((hi - lo) * 0.08).max(1.0);
-    // A percentage axis stops at 100% (a dot at 100% sits on its top edge).
-    let (lo, hi) = (
-        (lo - pad).max(0.0),
-        if hi <= 100.0 {
-            (hi + pad).min(100.0)
-        } else {
-            hi + pad
-        },
-    );
+    let (lo, hi) = percent_range(lo, hi, pad);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 380)).into_drawing_area();

@@ -182,7 +182,8 @@ pub struct Series {
 }
 
 /// Lines on shared axes, with the legend in its own panel right of the plot (never over a
-/// curve); `log_y` draws the y axis on a log scale (values at or below 0 are left out).
+/// curve); `log_y` draws the y axis on a log scale (values at or below 0 are left out). A linear
+/// y axis named in percent (`y_desc` holding "(%)") stops at 0% and 100%.
 pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], log_y: bool) -> Result<Svg> {
     let points = || series.iter().flat_map(|s| s.points.iter().copied());
     let shown = |y: f64| !log_y || y > 0.0;
@@ -259,9 +260,8 @@ pub fn line_chart(title: &str, x_desc: &str, y_desc: &str, series: &[Series], lo
             draw_lines!(chart);
         } else {
             let pad = ((y1 - y0) * 0.05).max(1e-9);
-            // A percentage axis stops at 0% and 100%.
-            let (low, high) = if y_desc.contains("(%)") && y0 >= 0.0 && y1 <= 100.0 {
-                ((y0 - pad).max(0.0), (y1 + pad).min(100.0))
+            let (low, high) = if y_desc.contains("(%)") {
+                percent_range(y0, y1, pad)
             } else {
                 (y0 - pad, y1 + pad)
             };

@@ -30,9 +30,9 @@ const BOXES: [(&str, &str, f64, &str); 4] = [
 const SQUASH_X: f64 = 650.0; // tanh(c) and the output product
 
 /// One LSTM step as a diagram. With `stats`, its gates (in the order `[i, f, g, o]` of
-/// [`GateStats`]) are annotated with their measured mean activation (each box filled from the left as far as
-/// it, like a gauge; the signed candidate `g` labelled with, and filled as far as, its mean size
-/// `|g|`), and,
+/// [`GateStats`]) are annotated with their measured mean activation (each box filled from the
+/// left as far as it, like a gauge; the signed candidate `g` labelled with, and filled as far
+/// as, its mean size `|g|`), and,
 /// below, how often each gate was nearly shut or nearly open over `stats.samples` samples x
 /// `stats.steps` steps. Without, each box shows the range of its values.
 ///

@@ -92,6 +92,17 @@ pub(super) fn draw_legend(
     Ok(())
 }
 
+/// The range of a percentage axis holding values from `low` to `high`, `pad` beyond each: it
+/// stops at 0% and 100% (a value at 100% sits on the top edge); values outside 0-100 get the
+/// plain padded range.
+pub(super) fn percent_range(low: f64, high: f64, pad: f64) -> (f64, f64) {
+    if low >= 0.0 && high <= 100.0 {
+        ((low - pad).max(0.0), (high + pad).min(100.0))
+    } else {
+        (low - pad, high + pad)
+    }
+}
+
 /// A tick label without needless decimals: `600k`, `2000`, `0.5`.
 pub(super) fn tick(v: f64) -> String {
     if v.abs() >= 10_000.0 && (v / 1000.0).fract() == 0.0 {
@@ -174,6 +185,13 @@ mod tests {
         let avg = moving_average(&[1.0, 2.0, 3.0, 4.0, 5.0], 2);
         assert_eq!(avg, vec![1.0, 1.5, 2.5, 3.5, 4.5]);
         assert_eq!(moving_average(&[2.0, 4.0], 1), vec![2.0, 4.0]);
+    }
+
+    #[test]
+    fn percent_axes_stop_at_0_and_100() {
+        assert_eq!(percent_range(90.0, 100.0, 1.0), (89.0, 100.0));
+        assert_eq!(percent_range(0.5, 50.0, 1.0), (0.0, 51.0));
+        assert_eq!(percent_range(-5.0, 120.0, 1.0), (-6.0, 121.0));
     }
 
     #[test]
